@@ -1,0 +1,40 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+# Both create .venv in the repo root when it is missing and install babelwire into it.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+DEMO_DB ?= demo.db
+
+.PHONY: demo test lint install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# stamps re-run the install whenever pyproject.toml changes
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/babelwire ingest demo/corpus --db $(DEMO_DB)
+	$(BIN)/babelwire stories --db $(DEMO_DB)
+
+test: install-test
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache

@@ -1,0 +1,109 @@
+"""Analysis stages: small callables over a batch of articles, registered by name.
+
+A stage takes a list of :class:`Article` and returns it, annotated. The
+pipeline is a list of stage names (``Settings``-driven), so a user can add,
+drop or replace a stage without touching the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from babelwire.encoders import Encoder
+from babelwire.langid import LanguageIdentifier
+from babelwire.sentences import split_sentences
+from babelwire.settings import Settings
+from babelwire.types import UNDETERMINED, Article
+
+
+class Stage(Protocol):
+    """One analysis step over a batch."""
+
+    def __call__(self, articles: list[Article]) -> list[Article]: ...
+
+
+@dataclass
+class Components:
+    """The swappable models the stages are built from."""
+
+    settings: Settings
+    encoder: Encoder
+    language_identifier: LanguageIdentifier
+
+
+class IdentifyLanguage:
+    """Sets ``language`` and ``language_confidence`` unless the input already gave them."""
+
+    def __init__(self, identifier: LanguageIdentifier, sample_chars: int):
+        self.identifier = identifier
+        self.sample_chars = sample_chars
+
+    def __call__(self, articles: list[Article]) -> list[Article]:
+        for article in articles:
+            if article.language != UNDETERMINED and article.language_confidence >= 1.0:
+                continue
+            code, confidence = self.identifier.identify(article.lead[: self.sample_chars])
+            article.language, article.language_confidence = code, confidence
+        return articles
+
+
+class SplitSentences:
+    """Fills ``sentences`` with the text's sentences (title excluded)."""
+
+    def __call__(self, articles: list[Article]) -> list[Article]:
+        for article in articles:
+            article.sentences = split_sentences(article.text, article.language)
+        return articles
+
+
+def embedding_text(article: Article, max_chars: int) -> str:
+    """Title and the leading whole sentences of the text, up to ``max_chars``."""
+    parts = [article.title] if article.title else []
+    length = len(article.title)
+    for sentence in article.sentences or [article.text]:
+        if length and length + len(sentence) + 1 > max_chars:
+            break
+        parts.append(sentence)
+        length += len(sentence) + 1
+    return "\n".join(parts)[:max_chars]
+
+
+class Embed:
+    """Sets ``embedding`` from the title and lead, in encoder-sized batches."""
+
+    def __init__(self, encoder: Encoder, max_chars: int, batch_size: int):
+        self.encoder = encoder
+        self.max_chars = max_chars
+        self.batch_size = batch_size
+
+    def __call__(self, articles: list[Article]) -> list[Article]:
+        for start in range(0, len(articles), self.batch_size):
+            chunk = articles[start : start + self.batch_size]
+            vectors = self.encoder.encode([embedding_text(a, self.max_chars) for a in chunk], "passage")
+            for article, vector in zip(chunk, vectors, strict=True):
+                article.embedding = vector
+        return articles
+
+
+StageFactory = Callable[[Components], Stage]
+STAGES: dict[str, StageFactory] = {
+    "language": lambda c: IdentifyLanguage(c.language_identifier, c.settings.language_sample_chars),
+    "sentences": lambda c: SplitSentences(),
+    "embed": lambda c: Embed(c.encoder, c.settings.embed_max_chars, c.settings.embed_batch_size),
+}
+DEFAULT_STAGES: tuple[str, ...] = ("language", "sentences", "embed")
+
+
+def register_stage(name: str, factory: StageFactory) -> None:
+    """Make a stage available by name to :func:`build_stages`."""
+    STAGES[name] = factory
+
+
+def build_stages(names: Sequence[str], components: Components) -> list[Stage]:
+    """Instantiate the named stages, in order."""
+    unknown = [name for name in names if name not in STAGES]
+    if unknown:
+        raise ValueError(f"unknown stage(s) {unknown}; known: {sorted(STAGES)}")
+    return [STAGES[name](components) for name in names]

@@ -1,0 +1,176 @@
+"""The ``babelwire`` command: argument parsing only; the work is in :class:`~babelwire.Tracker`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from babelwire import views
+from babelwire.settings import Settings, default_db_path
+from babelwire.store import StoreError
+from babelwire.tracker import Tracker
+
+app = typer.Typer(
+    help="babelwire: track news stories across languages.", no_args_is_help=True, add_completion=False
+)
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Store path (default: $BABELWIRE_DB or ./babelwire.db).", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="TOML file with settings (see babelwire.settings).", exists=True)
+]
+EncoderOption = Annotated[
+    str | None, typer.Option("--encoder", help="Encoder: e5 (default), hashing, st:MODEL_PATH_OR_ID.")
+]
+
+
+def _settings(config: Path | None, encoder: str | None = None) -> Settings:
+    settings = Settings.from_toml(config) if config else Settings.from_env()
+    return settings.replace(encoder=encoder) if encoder else settings
+
+
+def _open(db: str | None, settings: Settings) -> Tracker:
+    try:
+        return Tracker(db or default_db_path(), settings)
+    except (StoreError, ValueError) as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _count_local_inputs(inputs: list[str]) -> int | None:
+    """Number of files under the inputs, for the progress bar; None when URLs are involved."""
+    total = 0
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            total += sum(1 for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        elif path.is_file() and path.suffix.lower() not in {".jsonl", ".ndjson", ".rss", ".atom", ".xml"}:
+            total += 1
+        else:
+            return None
+    return total
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories, feeds or URLs.", metavar="PATH_OR_URL...")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    encoder: EncoderOption = None,
+    follow_links: Annotated[bool, typer.Option("--follow-links", help="Fetch the page of each feed entry.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Read articles, find their language and date, and link them into stories."""
+    settings = _settings(config, encoder)
+    if follow_links:
+        settings = settings.replace(follow_feed_links=True)
+    with _open(db, settings) as tracker:
+        total = _count_local_inputs(inputs)
+        columns = [SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+        with Progress(*columns, console=errors, transient=True, disable=json_output or not errors.is_terminal) as bar:
+            task = bar.add_task("ingest", total=total)
+            report = tracker.ingest(inputs, progress=lambda n: bar.advance(task, n))
+    summary = views.ingest_summary(report)
+    if json_output:
+        _print_json(summary)
+    else:
+        for problem in report.problems:
+            errors.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", highlight=False)
+        console.print(
+            f"added {report.added} article(s), {report.duplicates} duplicate(s) skipped, "
+            f"{report.new_stories} new story(ies), {summary['merges']} merge(s), "
+            f"{len(report.problems)} problem(s)"
+        )
+
+
+@app.command()
+def stories(
+    db: DbOption = None,
+    language: Annotated[str | None, typer.Option("--language", "-l", help="Only stories with this language.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many stories.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List stories, newest activity first."""
+    with _open(db, Settings.from_env()) as tracker:
+        found = tracker.stories(language=language, limit=limit)
+        if json_output:
+            articles = {story.id: tracker.store.story_articles(story.id) for story in found}
+            _print_json([views.story_summary(story, articles[story.id]) for story in found])
+            return
+    table = Table("id", "title", "languages", "articles", "first seen", "last seen", title=f"{len(found)} stories")
+    for story in found:
+        langs = " ".join(f"{code}:{count}" for code, count in sorted(story.languages.items()))
+        table.add_row(str(story.id), story.title, langs, str(len(story.article_ids)),
+                      (story.first_seen or "")[:10], (story.last_seen or "")[:10])
+    console.print(table)
+
+
+@app.command()
+def story(
+    story_id: Annotated[int, typer.Argument(help="Story id (ids of merged stories lead to their successor).")],
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Show one story with its articles."""
+    with _open(db, Settings.from_env()) as tracker:
+        found = tracker.story(story_id)
+    if found is None:
+        errors.print(f"[red]error:[/] no story {story_id}")
+        raise typer.Exit(1)
+    story_, articles = found
+    if json_output:
+        _print_json(views.story_detail(story_, articles))
+        return
+    console.print(f"[bold]{story_.title}[/]  (story {story_.id}, {len(articles)} articles, "
+                  f"{', '.join(sorted(story_.languages))})")
+    for article in articles:
+        date = article.published.value if article.published else "undated"
+        console.print(f"  [{article.language}] {date}  {views.article_summary(article)['title']}"
+                      f"  [dim]{article.source or ''} {article.url or article.origin}[/]", highlight=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in any language.")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n")] = 10,
+    json_output: JsonOption = False,
+) -> None:
+    """Find articles in every language from a query in one."""
+    with _open(db, Settings.from_env()) as tracker:
+        hits = tracker.search(query, limit=limit)
+    if json_output:
+        _print_json([views.search_hit(hit) for hit in hits])
+        return
+    table = Table("score", "lang", "story", "title", "published")
+    for hit in hits:
+        table.add_row(f"{hit.score:.3f}", hit.language, str(hit.story_id), hit.title, hit.published or "")
+    console.print(table)
+
+
+@app.command("relink")
+def relink_command(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Re-link the whole store from scratch (replaces every story and merge record)."""
+    with _open(db, _settings(config)) as tracker:
+        count = tracker.relink()
+    console.print(f"{count} stories")
+
+
+def main() -> None:
+    app()

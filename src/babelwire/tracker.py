@@ -1,0 +1,260 @@
+"""The library's front door: ingest → analyse → link → store, and queries over stories.
+
+The CLI, and later the REST API and web UI, are thin layers over
+:class:`Tracker`. Every model is a constructor argument with an offline default,
+so a user swaps the encoder or the language identifier without touching the rest::
+
+    from babelwire import Tracker
+    with Tracker("news.db") as tracker:
+        report = tracker.ingest(["../shared/seeds"])
+        for story in tracker.stories():
+            print(story.id, story.title, sorted(story.languages))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+
+from babelwire.analysis import Components, Stage, build_stages
+from babelwire.encoders import Encoder, make_encoder
+from babelwire.index import UsearchIndex, VectorIndex
+from babelwire.langid import LanguageIdentifier, LinguaIdentifier, Py3LangidIdentifier
+from babelwire.linking import StoryLinker, relink
+from babelwire.readers import ReadResult, read_inputs
+from babelwire.settings import Settings, default_db_path
+from babelwire.store import Store, StoreError
+from babelwire.types import Article, IngestProblem, IngestReport, LinkDecision, SearchHit, Story
+
+ProgressCallback = Callable[[int], None]
+
+
+def make_language_identifier(settings: Settings) -> LanguageIdentifier:
+    """The identifier named in the settings, restricted to the supported languages."""
+    if settings.language_identifier == "lingua":
+        return LinguaIdentifier(settings.languages, settings.language_min_confidence)
+    if settings.language_identifier == "py3langid":
+        return Py3LangidIdentifier(settings.languages, settings.language_min_confidence)
+    raise ValueError(f"unknown language identifier {settings.language_identifier!r} (lingua, py3langid)")
+
+
+def _batched(items: Iterable[ReadResult], size: int) -> Iterator[list[ReadResult]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class Tracker:
+    """A story tracker over one store."""
+
+    def __init__(
+        self,
+        db: str | Path | None = None,
+        settings: Settings | None = None,
+        *,
+        encoder: Encoder | None = None,
+        language_identifier: LanguageIdentifier | None = None,
+        index_factory: Callable[[int], VectorIndex] = UsearchIndex,
+        store: Store | None = None,
+    ):
+        self.settings = settings or Settings()
+        self.store = store or Store(db or default_db_path())
+        self.encoder = encoder or make_encoder(self.settings.encoder)
+        self._language_identifier = language_identifier
+        self.index_factory = index_factory
+        self._stages: list[Stage] | None = None
+        self._linker: StoryLinker | None = None
+        self._check_encoder()
+
+    # --- set-up --------------------------------------------------------------------
+
+    def _check_encoder(self) -> None:
+        """A store's vectors only compare with vectors of the same encoder."""
+        stored = self.store.get_meta("encoder")
+        if stored is None:
+            with self.store.transaction():
+                self.store.set_meta("encoder", self.encoder.name)
+        elif stored != self.encoder.name:
+            raise StoreError(
+                f"{self.store.path} was built with the encoder {stored!r}, not {self.encoder.name!r}; "
+                f"open it with that encoder or use a new store"
+            )
+
+    @property
+    def language_identifier(self) -> LanguageIdentifier:
+        if self._language_identifier is None:
+            self._language_identifier = make_language_identifier(self.settings)
+        return self._language_identifier
+
+    @property
+    def stages(self) -> list[Stage]:
+        if self._stages is None:
+            components = Components(self.settings, self.encoder, self.language_identifier)
+            self._stages = build_stages(self.settings.stages, components)
+        return self._stages
+
+    @property
+    def linker(self) -> StoryLinker:
+        """The in-memory story graph, rebuilt from the store on first use."""
+        if self._linker is None:
+            self._linker = self._load_linker()
+        return self._linker
+
+    def _load_linker(self) -> StoryLinker:
+        linker = StoryLinker(self.settings, self.encoder.dim, self.index_factory)
+        for row in self.store.iter_link_rows():
+            interval = row.published.interval() if row.published else None
+            linker.load(row.seq, row.vector, row.story_id, interval, row.language)
+        return linker
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- ingest --------------------------------------------------------------------
+
+    def ingest(self, inputs: Iterable[str | Path], progress: ProgressCallback | None = None) -> IngestReport:
+        """Read files, directories, feeds and URLs; store and link every new article.
+
+        Bad inputs become problems in the report; the rest of the batch goes on.
+        """
+        return self.add(read_inputs(inputs, self.settings), progress)
+
+    def add(self, items: Iterable[Article | IngestProblem], progress: ProgressCallback | None = None) -> IngestReport:
+        """Analyse, link and store articles, one transaction per ``ingest_batch_size``."""
+        report = IngestReport()
+        for batch in _batched(items, self.settings.ingest_batch_size):
+            fresh = self._select_new(batch, report)
+            if fresh:
+                for stage in self.stages:
+                    fresh = stage(fresh)
+                report.decisions.extend(self._link_and_store(fresh))
+                report.added += len(fresh)
+            if progress:
+                progress(len(batch))
+        return report
+
+    def _select_new(self, batch: list[ReadResult], report: IngestReport) -> list[Article]:
+        fresh: list[Article] = []
+        seen: set[str] = set()
+        for item in batch:
+            if isinstance(item, IngestProblem):
+                report.problems.append(item)
+                continue
+            if len(item.text) < self.settings.min_text_chars:
+                report.problems.append(IngestProblem(item.origin, f"too little text ({len(item.text)} characters)"))
+                continue
+            if item.content_hash in seen or item.id in seen or self.store.find_duplicate(item):
+                report.duplicates += 1
+                continue
+            seen.update((item.content_hash, item.id))
+            fresh.append(item)
+        return fresh
+
+    def _link_and_store(self, articles: list[Article]) -> list[LinkDecision]:
+        linker = self.linker
+        decisions = []
+        try:
+            with self.store.transaction():
+                for article in articles:
+                    assert article.embedding is not None, "the 'embed' stage must run before linking"
+                    key = self.store.insert_article(article)
+                    interval = article.published.interval() if article.published else None
+                    decision = linker.link(key, article.id, article.embedding, interval, article.language)
+                    if decision.new_story:
+                        self.store.create_story(decision.story_id, article.title or _first_words(article.text))
+                    for source in decision.merged_story_ids:
+                        self.store.merge_stories(source, decision.story_id, article.id, decision.score)
+                    self.store.assign(key, decision.story_id, None if decision.new_story else decision.score)
+                    article.story_id, article.link_score = decision.story_id, decision.score
+                    decisions.append(decision)
+        except BaseException:
+            self._linker = None  # the in-memory graph ran ahead of the store: rebuild it on next use
+            raise
+        return decisions
+
+    def relink(self) -> int:
+        """Re-link the whole store from scratch in publication order; returns the story count.
+
+        This is the explicit batch command: it replaces every story and merge record.
+        """
+        rows = list(self.store.iter_link_rows())
+
+        def order(row):
+            start = row.published.interval()[0].isoformat() if row.published else "~"  # undated last
+            return (start, row.seq)
+
+        rows.sort(key=order)
+        linker_input = [
+            (row.seq, row.id, row.vector, row.published.interval() if row.published else None, row.language)
+            for row in rows
+        ]
+        linker, decisions = relink(self.settings, self.encoder.dim, linker_input, self.index_factory)
+        scores = {row.seq: (None if d.new_story else d.score) for row, d in zip(rows, decisions, strict=True)}
+        assignments = [(row.seq, linker.story_of(row.seq), scores[row.seq]) for row in rows]
+        live = {story for _, story, _ in assignments}
+        founders = self.store.articles_by_keys([row.seq for row, d in zip(rows, decisions, strict=True) if d.new_story])
+        titles = {}
+        for row, decision in zip(rows, decisions, strict=True):
+            if decision.new_story and decision.story_id in live:
+                founder = founders[row.seq]
+                titles[decision.story_id] = founder.title or _first_words(founder.text)
+        with self.store.transaction():
+            self.store.replace_stories(assignments, titles)
+        self._linker = None
+        return len(live)
+
+    # --- queries -------------------------------------------------------------------
+
+    def stories(self, language: str | None = None, limit: int | None = None, offset: int = 0) -> list[Story]:
+        """Live stories, newest activity first."""
+        return self.store.stories(language=language, limit=limit, offset=offset)
+
+    def story(self, story_id: int) -> tuple[Story, list[Article]] | None:
+        """A story (following merges) with its articles, or ``None``."""
+        live = self.store.resolve_story_id(story_id)
+        if live is None:
+            return None
+        found = self.store.stories(story_ids=[live])
+        if not found:
+            return None
+        return found[0], self.store.story_articles(live)
+
+    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+        """Articles in any language closest in meaning to ``query`` (in any language)."""
+        vector = self.encoder.encode([query], "query")[0]
+        keys, sims = self.linker.nearest(vector, limit)
+        articles = self.store.articles_by_keys(keys.tolist())
+        hits = []
+        for key, sim in zip(keys.tolist(), sims.tolist(), strict=True):
+            article = articles.get(key)
+            if article is None:
+                continue
+            hits.append(SearchHit(
+                article_id=article.id, score=float(sim), title=article.title or _first_words(article.text),
+                language=article.language, story_id=article.story_id,
+                published=article.published.value if article.published else None, source=article.source,
+            ))
+        return hits
+
+
+def _first_words(text: str, limit: int = 90) -> str:
+    """A title for an untitled article: its first sentence or words."""
+    first = text.strip().split("\n", 1)[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def display_title(article: Article) -> str:
+    """The article's title, or its first words when it has none."""
+    return article.title or _first_words(article.text)
+
+
+__all__: Sequence[str] = ("Tracker", "display_title", "make_language_identifier")

