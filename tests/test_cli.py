@@ -97,10 +97,14 @@ def test_readme_documents_every_command_and_option() -> None:
     readme = (REPO / "README.md").read_text()
     import typer.main
 
-    command = typer.main.get_command(app)
-    for name, sub in command.commands.items():
-        assert f"babelwire {name}" in readme, f"README does not show `babelwire {name}`"
+    def walk(command, prefix: str):
+        for name, sub in getattr(command, "commands", {}).items():
+            yield f"{prefix} {name}", sub
+            yield from walk(sub, f"{prefix} {name}")
+
+    for name, sub in walk(typer.main.get_command(app), "babelwire"):
+        assert name in readme, f"README does not show `{name}`"
         for param in sub.params:
             for option in param.opts:
                 if option.startswith("--") and option != "--help":
-                    assert option in readme, f"README does not document {option} of `babelwire {name}`"
+                    assert option in readme, f"README does not document {option} of `{name}`"

@@ -11,7 +11,7 @@ from babelwire.linking import StoryLinker, relink
 from babelwire.settings import Settings
 
 DIM = 16
-SETTINGS = Settings(link_threshold=0.8, merge_threshold=0.9, link_window_days=3, link_top_members=2)
+SETTINGS = Settings(link_threshold=0.8, merge_threshold=0.85, link_window_days=3, same_language_offset=0.0)
 
 
 def unit(*components: float) -> np.ndarray:
@@ -56,10 +56,19 @@ def test_bridge_article_merges_two_stories_and_records_it() -> None:
     linker.link(1, "a", unit(1, 0.35), day(0))
     linker.link(2, "b", unit(1, -0.35), day(0))  # cos ~0.78 with a: a second story
     assert linker.story_of(1) != linker.story_of(2)
-    bridge = linker.link(3, "c", unit(1, 0), day(0))  # cos ~0.94 with both
+    bridge = linker.link(3, "c", unit(1, 0), day(0))  # cos ~0.94 with both: joins the older
+    # the grown story's centroid is now ~0.875 from the other's: one event after all
     assert bridge.merged_story_ids == (2,)
     assert bridge.story_id == 1
     assert linker.story_of(1) == linker.story_of(2) == linker.story_of(3) == 1
+
+
+def test_same_language_offset_demands_more_of_same_language_pairs() -> None:
+    settings = SETTINGS.replace(same_language_offset=0.1)
+    linker = StoryLinker(settings, DIM)
+    linker.link(1, "a", unit(1, 0), day(0), "de")
+    assert linker.link(2, "b", unit(1, 0.6), day(0), "de").new_story  # cos 0.857 - 0.1 < 0.8
+    assert not linker.link(3, "c", unit(1, 0.6), day(0), "fr").new_story  # cross-language: 0.857
 
 
 def test_same_input_same_stories() -> None:

@@ -34,6 +34,13 @@ def test_reingest_does_not_duplicate(tmp_path: Path, hashing_tracker: Tracker) -
     assert hashing_tracker.store.count_articles() == 2
 
 
+def test_same_url_twice_in_one_batch_is_one_article(hashing_tracker: Tracker) -> None:
+    first = Article(title="A", text=ARTICLE_EN, url="https://example.org/x?utm_source=feed")
+    second = Article(title="A, updated", text=ARTICLE_EN + " Updated.", url="https://example.org/x")
+    report = hashing_tracker.add([first, second])
+    assert (report.added, report.duplicates) == (1, 1)
+
+
 def test_bad_inputs_do_not_touch_what_is_stored(tmp_path: Path, hashing_tracker: Tracker) -> None:
     good = tmp_path / "good.txt"
     good.write_text("date 2026-01-02\ntitle Good\n\n" + ARTICLE_EN)

@@ -58,16 +58,24 @@ class SplitSentences:
         return articles
 
 
-def embedding_text(article: Article, max_chars: int) -> str:
-    """Title and the leading whole sentences of the text, up to ``max_chars``."""
+def split_lead(article: Article, max_chars: int, sentences: list[str] | None = None) -> tuple[str, int]:
+    """Title and the leading whole sentences, up to ``max_chars``; and how many sentences that took."""
+    sentences = sentences if sentences is not None else (article.sentences or [article.text])
     parts = [article.title] if article.title else []
     length = len(article.title)
-    for sentence in article.sentences or [article.text]:
+    used = 0
+    for sentence in sentences:
         if length and length + len(sentence) + 1 > max_chars:
             break
         parts.append(sentence)
         length += len(sentence) + 1
-    return "\n".join(parts)[:max_chars]
+        used += 1
+    return "\n".join(parts)[:max_chars], used
+
+
+def embedding_text(article: Article, max_chars: int) -> str:
+    """Title and the leading whole sentences of the text, up to ``max_chars``: the article's vector."""
+    return split_lead(article, max_chars)[0]
 
 
 class Embed:

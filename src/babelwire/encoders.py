@@ -53,8 +53,11 @@ class LinearNeutralizer:
 
     @classmethod
     def load(cls, path: str | Path) -> LinearNeutralizer:
+        """Read a fitted neutraliser; its name carries a digest so refits never mix with old vectors."""
+        raw = Path(path).read_bytes()
         with np.load(path) as data:
-            return cls(data["mean"], data["basis"], name=f"neutral{data['basis'].shape[0]}")
+            digest = hashlib.sha1(raw).hexdigest()[:8]
+            return cls(data["mean"], data["basis"], name=f"neutral{data['basis'].shape[0]}-{digest}")
 
     def __call__(self, vectors: np.ndarray) -> np.ndarray:
         centred = np.atleast_2d(vectors) - self.mean
@@ -149,6 +152,45 @@ class HashingEncoder:
                 digest = int.from_bytes(hashlib.blake2b(gram, digest_size=4).digest(), "little")
                 matrix[row, digest % self.dim] += 1.0 if digest & 1 << 31 else -1.0
         return _normalise_rows(matrix)
+
+
+class CachedEncoder:
+    """Wraps an encoder with an on-disk cache (SQLite), for evaluations that re-read the same texts."""
+
+    def __init__(self, encoder: Encoder, path: str | Path):
+        import sqlite3
+
+        self.encoder = encoder
+        self.name = encoder.name
+        self.dim = encoder.dim
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path))
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+
+    def _key(self, text: str, kind: TextKind) -> str:
+        return hashlib.sha1(f"{self.name}\x00{kind}\x00{text}".encode()).hexdigest()
+
+    def encode(self, texts: Sequence[str], kind: TextKind = "passage") -> np.ndarray:
+        keys = [self._key(text, kind) for text in texts]
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
+            found.update((key, np.frombuffer(blob, dtype=np.float32)) for key, blob in rows)
+        missing = [i for i, key in enumerate(keys) if key not in found]
+        if missing:
+            vectors = self.encoder.encode([texts[i] for i in missing], kind)
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                    [(keys[i], v.astype(np.float32).tobytes()) for i, v in zip(missing, vectors, strict=True)],
+                )
+            found.update((keys[i], vector) for i, vector in zip(missing, vectors, strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([found[key] for key in keys]).astype(np.float32)
 
 
 ENCODERS: dict[str, Callable[[str], Encoder]] = {}

@@ -24,7 +24,7 @@ from babelwire.langid import LanguageIdentifier, LinguaIdentifier, Py3LangidIden
 from babelwire.linking import StoryLinker, relink
 from babelwire.readers import ReadResult, read_inputs
 from babelwire.settings import Settings, default_db_path
-from babelwire.store import Store, StoreError
+from babelwire.store import Store, StoreError, canonical_url
 from babelwire.types import Article, IngestProblem, IngestReport, LinkDecision, SearchHit, Story
 
 ProgressCallback = Callable[[int], None]
@@ -142,7 +142,7 @@ class Tracker:
 
     def _select_new(self, batch: list[ReadResult], report: IngestReport) -> list[Article]:
         fresh: list[Article] = []
-        seen: set[str] = set()
+        seen: set[str | None] = set()  # ids, content hashes and URLs of this batch
         for item in batch:
             if isinstance(item, IngestProblem):
                 report.problems.append(item)
@@ -150,10 +150,11 @@ class Tracker:
             if len(item.text) < self.settings.min_text_chars:
                 report.problems.append(IngestProblem(item.origin, f"too little text ({len(item.text)} characters)"))
                 continue
-            if item.content_hash in seen or item.id in seen or self.store.find_duplicate(item):
+            keys = {item.content_hash, item.id, canonical_url(item.url)} - {None}
+            if keys & seen or self.store.find_duplicate(item):
                 report.duplicates += 1
                 continue
-            seen.update((item.content_hash, item.id))
+            seen.update(keys)
             fresh.append(item)
         return fresh
 
