@@ -70,3 +70,18 @@ def test_search_crosses_languages(demo_tracker) -> None:
     languages = {hit.language for hit in hits}
     assert events[:3] == ["izmir-earthquake"] * 3
     assert languages - {"de"}, "the hits should not all be German"
+
+
+def test_compare_explains_the_score(demo_tracker) -> None:
+    labels = demo_labels()
+    by_file = {}
+    for story in demo_tracker.stories():
+        for article in demo_tracker.story(story.id)[1]:
+            by_file[Path(article.origin).name] = article.id
+    same = demo_tracker.compare(by_file["001_fr.txt"], by_file["013_en.txt"])  # both izmir-earthquake
+    other = demo_tracker.compare(by_file["001_fr.txt"], by_file["012_en.txt"])  # the Izmir forum
+    assert labels["001_fr.txt"] == labels["013_en.txt"] != labels["012_en.txt"]
+    assert same.score > other.score
+    assert 0.0 <= other.score <= same.score <= 1.0
+    assert set(same.contributions) == set(same.features)
+    assert same.top_reasons(2)[0][0] in same.features

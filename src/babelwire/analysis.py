@@ -61,10 +61,11 @@ class SplitSentences:
 def split_lead(article: Article, max_chars: int, sentences: list[str] | None = None) -> tuple[str, int]:
     """Title and the leading whole sentences, up to ``max_chars``; and how many sentences that took."""
     sentences = sentences if sentences is not None else (article.sentences or [article.text])
+    # headline-only items (feeds, UCI) repeat the title as their text: count it once
+    used = int(bool(article.title and sentences and sentences[0].strip() == article.title.strip()))
     parts = [article.title] if article.title else []
     length = len(article.title)
-    used = 0
-    for sentence in sentences:
+    for sentence in sentences[used:]:
         if length and length + len(sentence) + 1 > max_chars:
             break
         parts.append(sentence)

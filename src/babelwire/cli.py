@@ -164,6 +164,31 @@ def search(
     console.print(table)
 
 
+@app.command()
+def compare(
+    first: Annotated[str, typer.Argument(help="An article id.")],
+    second: Annotated[str, typer.Argument(help="Another article id.")],
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """How alike two stored articles are (1 = same event), and which features drove the score."""
+    with _open(db, Settings.from_env()) as tracker:
+        try:
+            score = tracker.compare(first, second)
+        except KeyError as exc:
+            errors.print(f"[red]error:[/] {exc.args[0]}")
+            raise typer.Exit(1) from exc
+    data = views.pair_score(score, first, second)
+    if json_output:
+        _print_json(data)
+        return
+    console.print(f"similarity {data['score']:.3f}")
+    table = Table("feature", "value", "contribution")
+    for name, value in sorted(score.contributions.items(), key=lambda item: -abs(item[1])):
+        table.add_row(name, f"{score.features[name]:.3f}", f"{value:+.3f}")
+    console.print(table)
+
+
 @app.command("relink")
 def relink_command(db: DbOption = None, config: ConfigOption = None) -> None:
     """Re-link the whole store from scratch (replaces every story and merge record)."""

@@ -33,9 +33,9 @@ BUNDLED_PAIR_MODEL = Path(__file__).parent / "data" / "pair_model.json"
 
 #: characters per embedded chunk, and how many chunks make up the "whole text"
 CHUNK_CHARS = 800
-MAX_CHUNKS = 4
+MAX_CHUNKS = 3
 #: sentences used for alignment (the lead carries the event), and their length cap
-MAX_SENTENCES = 16
+MAX_SENTENCES = 8
 SENTENCE_CHARS = 300
 MIN_SENTENCE_CHARS = 25
 

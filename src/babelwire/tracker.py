@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babelwire.analysis import Components, Stage, build_stages
 from babelwire.encoders import Encoder, make_encoder
@@ -26,6 +27,9 @@ from babelwire.readers import ReadResult, read_inputs
 from babelwire.settings import Settings, default_db_path
 from babelwire.store import Store, StoreError, canonical_url
 from babelwire.types import Article, IngestProblem, IngestReport, LinkDecision, SearchHit, Story
+
+if TYPE_CHECKING:
+    from babelwire.similarity import PairScore, PairScorer
 
 ProgressCallback = Callable[[int], None]
 
@@ -65,6 +69,7 @@ class Tracker:
         self.index_factory = index_factory
         self._stages: list[Stage] | None = None
         self._linker: StoryLinker | None = None
+        self._pair_scorer: PairScorer | None = None
         self._check_encoder()
 
     # --- set-up --------------------------------------------------------------------
@@ -226,6 +231,18 @@ class Tracker:
         if not found:
             return None
         return found[0], self.store.story_articles(live)
+
+    def compare(self, first_id: str, second_id: str) -> PairScore:
+        """How alike two stored articles are (1 = same event), with the features that drove it."""
+        articles = [self.store.article(article_id) for article_id in (first_id, second_id)]
+        missing = [aid for aid, article in zip((first_id, second_id), articles, strict=True) if article is None]
+        if missing:
+            raise KeyError(f"no article {', '.join(missing)}")
+        if self._pair_scorer is None:
+            from babelwire.similarity import PairScorer
+
+            self._pair_scorer = PairScorer(self.encoder)
+        return self._pair_scorer.score(*articles)
 
     def search(self, query: str, limit: int = 10) -> list[SearchHit]:
         """Articles in any language closest in meaning to ``query`` (in any language)."""

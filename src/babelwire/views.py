@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babelwire.similarity import PairScore
 from babelwire.tracker import display_title
 from babelwire.types import Article, IngestReport, SearchHit, Story
 
@@ -62,6 +63,16 @@ def search_hit(hit: SearchHit) -> dict[str, Any]:
     return {
         "article_id": hit.article_id, "score": round(hit.score, 4), "title": hit.title,
         "language": hit.language, "story_id": hit.story_id, "published": hit.published, "source": hit.source,
+    }
+
+
+def pair_score(score: PairScore, first_id: str, second_id: str) -> dict[str, Any]:
+    """A pair's similarity with every feature and its contribution."""
+    return {
+        "first": first_id, "second": second_id, "score": round(score.score, 4),
+        "top_reasons": [{"feature": name, "contribution": round(value, 4)} for name, value in score.top_reasons()],
+        "features": {name: round(value, 4) for name, value in score.features.items()},
+        "contributions": {name: round(value, 4) for name, value in score.contributions.items()},
     }
 
 
