@@ -5,7 +5,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test lint install install-test clean
+.PHONY: demo serve test lint install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/babelwire ingest demo/corpus --db $(DEMO_DB)
 	$(BIN)/babelwire stories --db $(DEMO_DB)
+	@if [ -t 0 ]; then \
+		echo "serving the demo on http://127.0.0.1:8000/ (Ctrl-C stops it)"; \
+		$(BIN)/babelwire serve --db $(DEMO_DB); \
+	else \
+		echo "browse the demo: make serve  (http://127.0.0.1:8000/)"; \
+	fi
+
+serve: install
+	$(BIN)/babelwire serve --db $(DEMO_DB)
 
 test: install-test
 	$(BIN)/ruff check src tests scripts

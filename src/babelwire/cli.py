@@ -285,5 +285,32 @@ def eval_clusters(
     )
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    admin_token: Annotated[
+        str | None,
+        typer.Option("--admin-token", envvar="BABELWIRE_ADMIN_TOKEN", show_default=False,
+                     help="Enables POST /api/articles for clients sending 'Authorization: Bearer TOKEN' "
+                          "(default: $BABELWIRE_ADMIN_TOKEN; without one the server is read-only)."),
+    ] = None,
+) -> None:
+    """Serve the web UI and the REST API (/api, described at /openapi.json) over a store."""
+    import uvicorn
+
+    from babelwire.api import create_app
+
+    try:
+        web_app = create_app(db or default_db_path(), admin_token=admin_token, settings=Settings.from_env())
+    except (StoreError, ValueError) as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    mode = "ingest enabled for the admin token" if admin_token else "read-only"
+    errors.print(f"babelwire on http://{host}:{port}/ ({mode})", highlight=False)
+    uvicorn.run(web_app, host=host, port=port)
+
+
 def main() -> None:
     app()

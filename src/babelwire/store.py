@@ -342,6 +342,114 @@ class Store:
                 story.languages[row["language"]] = story.languages.get(row["language"], 0) + 1
         return list(stories.values())
 
+    def find_story_ids(
+        self,
+        *,
+        language: str | None = None,
+        published_from: str | None = None,
+        published_to: str | None = None,
+        mentions: Sequence[str] = (),
+        story_ids: Sequence[int] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[int]:
+        """Ids of live stories that pass every filter, newest activity first (the order of :meth:`stories`).
+
+        ``published_from``/``published_to`` (ISO dates, ``YYYY-MM-DD``) keep the stories whose
+        publication span (``first_seen``..``last_seen``) overlaps the range, compared at the precision
+        both sides have (a story last seen in ``2023-05`` overlaps a range from ``2023-05-20``).
+        Each of ``mentions`` must occur in the title or text of one of the story's articles
+        (SQL ``LIKE``: case-insensitive for ASCII letters only).
+        """
+        sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids)
+        sql += " ORDER BY last_seen DESC, s.id DESC"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params.extend([limit, offset])
+        return [row[0] for row in self._db.execute(sql, params)]
+
+    def count_stories_matching(
+        self,
+        *,
+        language: str | None = None,
+        published_from: str | None = None,
+        published_to: str | None = None,
+        mentions: Sequence[str] = (),
+        story_ids: Sequence[int] | None = None,
+    ) -> int:
+        """How many live stories :meth:`find_story_ids` finds without a limit."""
+        sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids)
+        return int(self._db.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0])
+
+    def _story_filter_sql(
+        self,
+        language: str | None,
+        published_from: str | None,
+        published_to: str | None,
+        mentions: Sequence[str],
+        story_ids: Sequence[int] | None,
+    ) -> tuple[str, list[object]]:
+        """The grouped ``SELECT s.id, first_seen, last_seen`` behind :meth:`find_story_ids`."""
+        where = ["s.merged_into IS NULL"]
+        having = []
+        params: list[object] = []
+        if language:
+            where.append("EXISTS (SELECT 1 FROM articles l WHERE l.story_id = s.id AND l.language = ?)")
+            params.append(language)
+        for phrase in mentions:
+            where.append(
+                "EXISTS (SELECT 1 FROM articles m WHERE m.story_id = s.id "
+                "AND (m.title LIKE ? ESCAPE '\\' OR m.text LIKE ? ESCAPE '\\'))"
+            )
+            pattern = "%" + phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params.extend([pattern, pattern])
+        if story_ids is not None:
+            where.append(f"s.id IN ({','.join('?' * len(story_ids)) or 'NULL'})")
+            params.extend(story_ids)
+        having_params: list[object] = []
+        if published_from:  # the span ends on or after the start of the range
+            having.append("substr(last_seen, 1, 10) >= substr(?, 1, length(substr(last_seen, 1, 10)))")
+            having_params.append(published_from)
+        if published_to:  # the span starts on or before the end of the range
+            having.append("substr(first_seen, 1, 10) <= ?")
+            having_params.append(published_to)
+        sql = (
+            "SELECT s.id, MIN(COALESCE(a.published, a.ingested_at)) AS first_seen, "
+            "MAX(COALESCE(a.published, a.ingested_at)) AS last_seen "
+            "FROM stories s JOIN articles a ON a.story_id = s.id "
+            f"WHERE {' AND '.join(where)} GROUP BY s.id"
+        )
+        if having:
+            sql += f" HAVING {' AND '.join(having)}"
+        return sql, params + having_params
+
+    def articles_of_stories(self, story_ids: Sequence[int]) -> dict[int, list[Article]]:
+        """Each story's articles in the order of :meth:`story_articles`, in one query."""
+        found: dict[int, list[Article]] = {story_id: [] for story_id in story_ids}
+        if not found:
+            return found
+        marks = ",".join("?" * len(found))
+        rows = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id IN ({marks}) "
+            "ORDER BY story_id, published IS NULL, published, seq",
+            list(found),
+        )
+        for row in rows:
+            found[row["story_id"]].append(_article(row))
+        return found
+
+    def language_counts(self) -> dict[str, int]:
+        """Articles per language code over the whole store, most frequent first."""
+        rows = self._db.execute(
+            "SELECT language, COUNT(*) AS n FROM articles WHERE story_id IS NOT NULL "
+            "GROUP BY language ORDER BY n DESC, language"
+        )
+        return {row["language"]: row["n"] for row in rows}
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (or process) commits to the store."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
     def merges(self, story_id: int | None = None) -> list[StoryMerge]:
         sql = "SELECT source_id, target_id, article_id, score, merged_at FROM story_merges"
         rows = self._db.execute(sql + (" WHERE target_id = ?" if story_id else "") + " ORDER BY id",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 from babelwire.similarity import PairScore
@@ -57,6 +59,51 @@ def story_summary(story: Story, articles: list[Article] | None = None) -> dict[s
 def story_detail(story: Story, articles: list[Article]) -> dict[str, Any]:
     """One story with its full articles."""
     return {**story_summary(story), "articles": [article_detail(article) for article in articles]}
+
+
+def story_analysis(story: Story, articles: list[Article]) -> dict[str, Any]:
+    """What a story's articles say: its entities, quotes, and each article's shared and unique statements.
+
+    Empty until entity and statement extraction exists (issue 4). The API and the story page show whatever
+    this returns, in these shapes::
+
+        {"entities": [{"name": str, "kind": str | None, "article_count": int}],
+         "quotes": [{"text": str, "speaker": str | None, "article_id": str, "language": str}],
+         "statements": {article_id: {"shared": [str], "unique": [str]}}}
+    """
+    return {"entities": [], "quotes": [], "statements": {}}
+
+
+def _timeline_key(article: Article) -> tuple[bool, datetime]:
+    """Dated articles by their first possible instant, then the undated ones."""
+    if article.published is None:
+        return True, datetime.min.replace(tzinfo=UTC)
+    return False, article.published.interval()[0]
+
+
+def story_page(story: Story, articles: list[Article]) -> dict[str, Any]:
+    """One story as ``GET /api/stories/{id}`` serves it and the story page shows it.
+
+    :func:`story_detail` plus a ``timeline`` (article summaries by publication time, undated last),
+    the story's ``entities`` and ``quotes``, and per article the statements it ``shared`` with
+    others and those only it made (``unique``); see :func:`story_analysis`.
+    """
+    analysis = story_analysis(story, articles)
+    page = story_detail(story, articles)
+    for article in page["articles"]:
+        statements = analysis["statements"].get(article["id"], {})
+        article["shared"] = list(statements.get("shared", []))
+        article["unique"] = list(statements.get("unique", []))
+    page["timeline"] = [article_summary(article) for article in sorted(articles, key=_timeline_key)]
+    page["entities"] = list(analysis["entities"])
+    page["quotes"] = list(analysis["quotes"])
+    return page
+
+
+def story_outlets(articles: list[dict[str, Any]]) -> list[str]:
+    """The outlets among article summaries, those with the most articles first."""
+    counts = Counter(article["source"] for article in articles if article.get("source"))
+    return [source for source, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))]
 
 
 def search_hit(hit: SearchHit) -> dict[str, Any]:

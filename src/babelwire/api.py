@@ -1,0 +1,273 @@
+"""The REST API and the web UI in one FastAPI app over one store; ``babelwire serve`` runs it.
+
+Read-only by default. Given an admin token, ``POST /api/articles`` also ingests articles (JSON, in
+the JSONL schema of the README) from a client that sends ``Authorization: Bearer <token>``, within
+a body size limit. Nothing a request says is ever opened as a file or fetched as a URL.
+
+The JSON is :mod:`babelwire.views`, the same as the CLI's ``--json`` output::
+
+    GET  /api/stories            language, from, to, entity, q, limit, offset (X-Total-Count header)
+    GET  /api/stories/{id}       articles, timeline, entities, quotes
+    GET  /api/articles/{id}
+    GET  /api/search?q=          articles in any language
+    GET  /api/compare?a=&b=      two articles' similarity and its reasons
+    GET  /api/languages          articles per language
+    POST /api/articles           admin only
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import babelwire
+from babelwire.encoders import Encoder
+from babelwire.langid import LanguageIdentifier
+from babelwire.readers.base import Source
+from babelwire.readers.jsonl import JsonlReader, article_from_record
+from babelwire.settings import Settings
+from babelwire.types import Article, IngestProblem
+from babelwire.web import CatalogDep
+from babelwire.web.catalog import Catalog, StoryFilters
+from babelwire.web.pages import STATIC_DIR, install_error_pages, page_router
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+#: largest accepted ``POST /api/articles`` body
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+#: media types read as JSON Lines by ``POST /api/articles`` (anything else is read as JSON)
+JSON_LINES_TYPES = frozenset({"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonl"})
+#: scripts and styles only from this server: an injected inline script or handler would not run
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders:
+    """ASGI middleware that adds fixed headers (CSP and friends) to every HTTP response."""
+
+    def __init__(self, app: ASGIApp, headers: Mapping[str, str]):
+        self.app = app
+        self.headers = dict(headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+# --- read endpoints ----------------------------------------------------------------------
+
+read_router = APIRouter(prefix="/api", tags=["read"])
+
+
+def _not_found(what: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=f"no {what}")
+
+
+LanguageParam = Annotated[str | None, Query(description="Only stories with an article in this language (ISO 639-1).")]
+FromParam = Annotated[date | None, Query(alias="from", description="Only stories whose span reaches this date.")]
+ToParam = Annotated[date | None, Query(alias="to", description="Only stories whose span starts by this date.")]
+EntityParam = Annotated[str | None, Query(description="Only stories with an article naming this (title or text).")]
+QueryParam = Annotated[str | None, Query(description="Text in any language; results come most relevant first.")]
+LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+OffsetParam = Annotated[int, Query(ge=0)]
+
+
+def _given(value: str | None) -> str | None:
+    """A query parameter's text, or ``None`` when it is missing or blank."""
+    return value.strip() if value and value.strip() else None
+
+
+@read_router.get("/stories")
+def list_stories(
+    catalog: CatalogDep,
+    response: Response,
+    language: LanguageParam = None,
+    published_from: FromParam = None,
+    published_to: ToParam = None,
+    entity: EntityParam = None,
+    q: QueryParam = None,
+    limit: LimitParam = DEFAULT_PAGE_SIZE,
+    offset: OffsetParam = 0,
+) -> list[dict[str, Any]]:
+    """Stories with their articles, newest activity first, as ``babelwire stories --json``.
+
+    ``from``/``to`` keep the stories whose publication span (``first_seen``..``last_seen``) overlaps
+    the range. The ``X-Total-Count`` header has the number of stories that pass the filters.
+    """
+    filters = StoryFilters(
+        language=(_given(language) or "").lower() or None, published_from=published_from,
+        published_to=published_to, entity=_given(entity), query=_given(q),
+    )
+    page = catalog.stories(filters, limit, offset)
+    response.headers["X-Total-Count"] = str(page.total)
+    return page.stories
+
+
+@read_router.get("/stories/{story_id}")
+def get_story(catalog: CatalogDep, story_id: int) -> dict[str, Any]:
+    """One story (a merged story's id gives its successor): full articles, timeline, entities, quotes."""
+    found = catalog.story(story_id)
+    if found is None:
+        raise _not_found(f"story {story_id}")
+    return found
+
+
+@read_router.get("/articles/{article_id:path}")
+def get_article(catalog: CatalogDep, article_id: str) -> dict[str, Any]:
+    """One article with everything stored about it but its vector."""
+    found = catalog.article(article_id)
+    if found is None:
+        raise _not_found(f"article {article_id}")
+    return found
+
+
+@read_router.get("/search")
+def search(
+    catalog: CatalogDep,
+    q: Annotated[str, Query(min_length=1, description="What to look for, in any language.")],
+    limit: LimitParam = 10,
+) -> list[dict[str, Any]]:
+    """Articles in any language closest in meaning to the query, as ``babelwire search --json``."""
+    return catalog.search(q, limit)
+
+
+@read_router.get("/compare")
+def compare(
+    catalog: CatalogDep,
+    a: Annotated[str, Query(min_length=1, description="An article id.")],
+    b: Annotated[str, Query(min_length=1, description="Another article id.")],
+) -> dict[str, Any]:
+    """How alike two stored articles are (1 = same event) and the features behind it, as ``babelwire compare``."""
+    try:
+        return catalog.compare(a, b)
+    except KeyError as exc:
+        raise HTTPException(status_code=404, detail=exc.args[0]) from exc
+
+
+@read_router.get("/languages")
+def languages(catalog: CatalogDep) -> dict[str, int]:
+    """Articles per language code, most frequent first."""
+    return catalog.languages()
+
+
+# --- ingest (admin only) -------------------------------------------------------------------
+
+admin_router = APIRouter(prefix="/api", tags=["admin"])
+bearer = HTTPBearer(auto_error=False, description="The admin token given to `babelwire serve --admin-token`.")
+
+
+def require_admin(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> None:
+    """Let through only a request that carries the admin token as a bearer token."""
+    expected: str = request.app.state.admin_token
+    given = credentials.credentials if credentials else ""
+    if not secrets.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(status_code=401, detail="a valid admin token is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+def parse_articles(body: bytes, media_type: str, settings: Settings) -> list[Article | IngestProblem]:
+    """Articles from JSON Lines, a JSON array of objects or one object, each in the JSONL schema.
+
+    A record that is not an article becomes a problem naming it (``request:N``); the rest go on.
+    """
+    if media_type in JSON_LINES_TYPES:
+        return list(JsonlReader().read(Source(origin="request", data=body), settings))
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HTTPException(status_code=400, detail=f"the body is not JSON: {exc}") from exc
+    records = data if isinstance(data, list) else [data]
+    items: list[Article | IngestProblem] = []
+    for number, record in enumerate(records, start=1):
+        origin = f"request:{number}"
+        try:
+            items.append(article_from_record(record, origin))
+        except ValueError as exc:
+            items.append(IngestProblem(origin, str(exc)))
+    return items
+
+
+@admin_router.post("/articles", dependencies=[Depends(require_admin)])
+async def ingest_articles(request: Request, catalog: CatalogDep) -> dict[str, Any]:
+    """Ingest articles: a JSON array (or object), or JSON Lines with ``Content-Type: application/x-ndjson``.
+
+    Each record is ``{"text": required, "title", "url", "source", "published", "language", "id"}``;
+    the reply is ``babelwire ingest --json``'s summary.
+    """
+    body = await request.body()  # over the app's max_body_size: 413
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    items = parse_articles(body, media_type, catalog.settings)
+    return await run_in_threadpool(catalog.ingest, items)
+
+
+# --- the app ---------------------------------------------------------------------------------
+
+
+def create_app(
+    db_path: str | Path,
+    admin_token: str | None = None,
+    *,
+    settings: Settings | None = None,
+    encoder: Encoder | None = None,
+    language_identifier: LanguageIdentifier | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    content_security_policy: str | None = CONTENT_SECURITY_POLICY,
+) -> FastAPI:
+    """The API (``/api``, described at ``/openapi.json``) and the web UI over the store at ``db_path``.
+
+    ``admin_token`` enables ``POST /api/articles``; ``settings`` default to ``Settings.from_env()``;
+    ``encoder`` and ``language_identifier`` replace the models the settings name.
+    ``content_security_policy=None`` leaves the CSP header out (tests of escaping alone use it).
+    """
+    catalog = Catalog(db_path, settings, encoder=encoder, language_identifier=language_identifier)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        catalog.close()
+
+    app = FastAPI(
+        title="babelwire", version=babelwire.__version__, lifespan=lifespan,
+        description="Multilingual news stories: articles in many languages grouped by event.",
+        docs_url=None, redoc_url=None,  # their pages load scripts from a CDN, which the CSP and offline use rule out
+        max_body_size=max_body_bytes,  # every request body; only POST /api/articles reads one
+    )
+    app.state.catalog = catalog
+    app.state.admin_token = admin_token or None
+    app.include_router(read_router)
+    if app.state.admin_token:
+        app.include_router(admin_router)
+    app.include_router(page_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_error_pages(app)
+    headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+    if content_security_policy:
+        headers["Content-Security-Policy"] = content_security_policy
+    app.add_middleware(SecurityHeaders, headers=headers)
+    return app

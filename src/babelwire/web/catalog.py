@@ -1,0 +1,206 @@
+"""What the REST API and the web pages read and write, over one store, safe to share between threads.
+
+Every read opens its own SQLite connection (WAL lets readers run beside a writer), so listing
+stories never waits for an ingest. Search, compare and ingest need the tracker's in-memory story
+graph, which is shared and used under a lock; when another process (``babelwire ingest``) has
+written to the store since, the graph is reloaded first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from babelwire import views
+from babelwire.encoders import Encoder
+from babelwire.langid import LanguageIdentifier
+from babelwire.settings import Settings
+from babelwire.store import Store
+from babelwire.tracker import Tracker
+from babelwire.types import Article, IngestProblem, IngestReport
+
+#: articles fetched from the vector index for a text query on stories
+SEMANTIC_CANDIDATES = 50
+#: a semantic hit counts for a story query when it scores at least this share of the best hit:
+#: similarities of language-neutralised vectors are relative (on the demo corpus the articles of
+#: the story asked for score 0.2 to 0.5, the rest around 0.1, and a nonsense query tops at 0.2)
+SEMANTIC_RELATIVE_FLOOR = 0.5
+#: stories matched by keyword that a text query considers at most
+KEYWORD_CANDIDATES = 1000
+#: the usual constant of reciprocal rank fusion (Cormack et al. 2009)
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class StoryFilters:
+    """What a list of stories is narrowed by; every field is optional."""
+
+    language: str | None = None
+    published_from: date | None = None
+    published_to: date | None = None
+    entity: str | None = None  # for now a name that appears in an article's title or text
+    query: str | None = None  # semantic search plus keyword match
+
+    def store_filters(self) -> dict[str, Any]:
+        """The keyword arguments of :meth:`babelwire.store.Store.find_story_ids` for these filters."""
+        return {
+            "language": self.language,
+            "published_from": self.published_from.isoformat() if self.published_from else None,
+            "published_to": self.published_to.isoformat() if self.published_to else None,
+            "mentions": [self.entity] if self.entity else [],
+        }
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    """One page of a filtered story list and the size of the whole list."""
+
+    stories: list[dict[str, Any]]  # views.story_summary with articles, as ``babelwire stories --json``
+    total: int
+    limit: int
+    offset: int
+
+
+def fuse_rankings(*rankings: Sequence[int], k: int = RRF_K) -> list[int]:
+    """Reciprocal rank fusion: items ranked high in any list first; ties keep first-seen order."""
+    scores: dict[int, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] += 1.0 / (k + rank)
+    return sorted(scores, key=lambda item: -scores[item])
+
+
+def _add_report(total: IngestReport, part: IngestReport) -> None:
+    total.added += part.added
+    total.duplicates += part.duplicates
+    total.problems.extend(part.problems)
+    total.decisions.extend(part.decisions)
+
+
+class Catalog:
+    """Stories, articles, search and ingest over one store, as plain data (:mod:`babelwire.views`)."""
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        settings: Settings | None = None,
+        *,
+        encoder: Encoder | None = None,
+        language_identifier: LanguageIdentifier | None = None,
+    ):
+        self.db_path = str(db_path)
+        self.settings = settings or Settings.from_env()
+        self._language_identifier = language_identifier
+        self._lock = threading.Lock()
+        self._tracker = Tracker(self.db_path, self.settings, encoder=encoder, language_identifier=language_identifier)
+        self._encoder = self._tracker.encoder
+        self._data_version = self._tracker.store.data_version()
+
+    def close(self) -> None:
+        """Close the shared tracker (reads close their own connections)."""
+        with self._lock:
+            self._tracker.close()
+
+    # --- access to the store ---------------------------------------------------------
+
+    @contextmanager
+    def _reading(self) -> Iterator[Tracker]:
+        """A tracker on a connection of its own, for reads only (its story graph is never loaded)."""
+        tracker = Tracker(self.db_path, self.settings, encoder=self._encoder,
+                          language_identifier=self._language_identifier)
+        try:
+            yield tracker
+        finally:
+            tracker.close()
+
+    @contextmanager
+    def _tracking(self) -> Iterator[Tracker]:
+        """The shared tracker, held alone and up to date with what other processes wrote."""
+        with self._lock:
+            if self._tracker.store.data_version() != self._data_version:
+                self._tracker.close()
+                self._tracker = Tracker(self.db_path, self.settings, encoder=self._encoder,
+                                        language_identifier=self._language_identifier)
+                self._data_version = self._tracker.store.data_version()
+            yield self._tracker
+
+    # --- reads -------------------------------------------------------------------------
+
+    def stories(self, filters: StoryFilters, limit: int, offset: int = 0) -> StoryPage:
+        """A page of stories that pass the filters: newest activity first, or most relevant first for a query."""
+        with self._reading() as reader:
+            store = reader.store
+            if filters.query:
+                ranked = self._rank_for_query(store, filters)
+                total, page_ids = len(ranked), ranked[offset : offset + limit]
+            else:
+                total = store.count_stories_matching(**filters.store_filters())
+                page_ids = store.find_story_ids(**filters.store_filters(), limit=limit, offset=offset)
+            found = {story.id: story for story in store.stories(story_ids=page_ids)}
+            articles = store.articles_of_stories(list(found))
+        summaries = [views.story_summary(found[i], articles[i]) for i in page_ids if i in found]
+        return StoryPage(summaries, total, limit, offset)
+
+    def _rank_for_query(self, store: Store, filters: StoryFilters) -> list[int]:
+        """Ids of the stories a text query finds, fusing semantic hits and keyword matches by rank."""
+        assert filters.query
+        with self._tracking() as tracker:
+            hits = tracker.search(filters.query, limit=SEMANTIC_CANDIDATES)
+        floor = hits[0].score * SEMANTIC_RELATIVE_FLOOR if hits else 0.0
+        semantic = list(dict.fromkeys(hit.story_id for hit in hits if hit.story_id is not None and hit.score >= floor))
+        base = filters.store_filters()
+        passing = set(store.find_story_ids(**base, story_ids=semantic))
+        semantic = [story_id for story_id in semantic if story_id in passing]
+        keyword = store.find_story_ids(
+            **{**base, "mentions": [*base["mentions"], *filters.query.split()]}, limit=KEYWORD_CANDIDATES
+        )
+        return fuse_rankings(semantic, keyword)
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        """One story (an id of a merged story leads to its successor) as :func:`views.story_page`."""
+        with self._reading() as reader:
+            found = reader.story(story_id)
+        return None if found is None else views.story_page(*found)
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        """One article as :func:`views.article_detail`, or ``None``."""
+        with self._reading() as reader:
+            article = reader.store.article(article_id)
+        return None if article is None else views.article_detail(article)
+
+    def languages(self) -> dict[str, int]:
+        """Articles per language in the store, most frequent first."""
+        with self._reading() as reader:
+            return reader.store.language_counts()
+
+    def search(self, query: str, limit: int) -> list[dict[str, Any]]:
+        """Articles closest in meaning to the query, as ``babelwire search --json``."""
+        with self._tracking() as tracker:
+            hits = tracker.search(query, limit=limit)
+        return [views.search_hit(hit) for hit in hits]
+
+    def compare(self, first_id: str, second_id: str) -> dict[str, Any]:
+        """Two stored articles' similarity, as ``babelwire compare --json``; ``KeyError`` names a missing id."""
+        with self._tracking() as tracker:
+            score = tracker.compare(first_id, second_id)
+        return views.pair_score(score, first_id, second_id)
+
+    # --- writes ------------------------------------------------------------------------
+
+    def ingest(self, items: Sequence[Article | IngestProblem]) -> dict[str, Any]:
+        """Analyse, link and store articles, as ``babelwire ingest --json`` reports it.
+
+        The tracker is taken one batch at a time so that searches are never held up for long.
+        """
+        report = IngestReport()
+        size = self.settings.ingest_batch_size
+        for start in range(0, len(items), size):
+            with self._tracking() as tracker:
+                _add_report(report, tracker.add(items[start : start + size]))
+        return views.ingest_summary(report)

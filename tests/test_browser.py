@@ -1,0 +1,248 @@
+"""The web UI in a real browser: Debian's Chromium, driven by Playwright, against a live uvicorn server.
+
+Screenshots land in test-artifacts/. Requests that leave the test server are aborted, so nothing
+reaches the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from babelwire import views
+from babelwire.api import create_app
+from babelwire.settings import Settings
+from conftest import REPO
+from story_corpus import (
+    XSS_IMG,
+    XSS_SCRIPT,
+    build_store,
+    corpus,
+    hostile_analysis,
+    hostile_articles,
+    make_app,
+    running_server,
+)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+ARTIFACTS = REPO / "test-artifacts"
+WIDE = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
+
+#: what the page would hold if any field's markup had been let through
+INJECTED_ELEMENTS = """() => ({
+    xss: typeof window.__xss,
+    scripts: [...document.scripts].map(s => s.getAttribute("src")).filter(src => src !== "/static/app.js"),
+    images: document.images.length,
+    handlers: [...document.querySelectorAll("*")].flatMap(
+        el => [...el.attributes].filter(a => a.name.startsWith("on")).map(a => el.tagName + " " + a.name)),
+    scriptLinks: [...document.links].map(a => a.href).filter(href => !/^https?:/i.test(href)),
+})"""
+NOTHING_INJECTED = {"xss": "undefined", "scripts": [], "images": 0, "handlers": [], "scriptLinks": []}
+
+
+def sample_analysis(story: Any, articles: list[Any]) -> dict[str, Any]:
+    """Entities and a quote for every story, as issue 4's analysis will give them."""
+    return {
+        "entities": [{"name": "Kessler-Lindqvist", "kind": "person", "article_count": 3}],
+        "quotes": [{"text": "Nobody was hurt.", "speaker": "Kessler-Lindqvist", "article_id": articles[0].id,
+                    "language": articles[0].language}],
+        "statements": {articles[0].id: {"shared": [], "unique": ["Engineers had warned about the bridge."]}},
+    }
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def corpus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = build_store(tmp_path_factory.mktemp("browser") / "corpus.db", corpus())
+    with running_server(make_app(db)) as base:
+        yield base
+
+
+class Visit:
+    """A browser tab kept on the test server, collecting console errors."""
+
+    def __init__(self, browser: Any, base: str, viewport: dict[str, int] = WIDE):
+        self.base = base
+        self.context = browser.new_context(viewport=viewport)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                        else route.abort())
+
+    def open(self, path: str) -> Any:
+        self.page.goto(self.base + path)
+        return self.page
+
+    def card_titles(self) -> list[str]:
+        return self.page.locator(".story-card h2").all_inner_texts()
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any, corpus_server: str) -> Iterator[Visit]:
+    tab = Visit(browser, corpus_server)
+    yield tab
+    tab.close()
+    assert tab.errors == []
+
+
+def test_river_filters_and_search(visit: Visit) -> None:
+    page = visit.open("/")
+    assert page.locator("h1").inner_text() == "Latest stories"
+    assert len(visit.card_titles()) == 4
+    bridge = page.locator(".story-card", has_text="Varnaholm bridge")
+    assert bridge.locator(".badge-code").all_inner_texts() == ["DE", "EN", "FR"]  # upper-cased by the CSS
+    assert "Daily Wire, Le Quotidien, Tagesblatt" in bridge.locator(".outlets").inner_text()
+    visit.screenshot("river.png")
+
+    page.select_option("#filter-language", "pl")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/?*language=pl*")
+    assert visit.card_titles() == ["Referendum w Wierzbowie"]
+
+    page.select_option("#filter-language", "")
+    page.fill("#filter-from", "2024-03-01")
+    page.fill("#filter-to", "2024-03-31")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/?*from=2024-03-01*")
+    assert visit.card_titles() == ["Varnaholm bridge collapses into the river"]
+
+    visit.open("/")
+    page.keyboard.press("Tab")  # the first stop is the skip link, which moves the focus to the content
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("/")  # the shortcut of app.js
+    assert page.evaluate("document.activeElement.id") == "site-search"
+    page.keyboard.type("Stormen Gotland")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=Stormen+Gotland")
+    assert visit.card_titles()[0] == "Stormen Greta drog in över Gotland"
+    assert page.locator("#site-search").input_value() == "Stormen Gotland"
+
+
+def test_story_page_and_entity_link(visit: Visit, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(views, "story_analysis", sample_analysis)
+    page = visit.open("/")
+    page.get_by_role("link", name="Varnaholm bridge collapses into the river").click()
+    page.wait_for_url("**/stories/*")
+    assert page.get_by_role("heading", level=1).inner_text() == "Varnaholm bridge collapses into the river"
+    assert page.locator(".timeline li").count() == 3
+    assert page.locator(".language-column h3").all_inner_texts() == ["German 1", "English 1", "French 1"]
+    assert page.locator(".article-text[lang=fr]").count() == 1
+    first_text = page.locator(".article-text details").first
+    assert not first_text.evaluate("details => details.open")
+    page.get_by_role("button", name="Open all texts").click()  # added by app.js
+    assert first_text.evaluate("details => details.open")
+    assert page.locator("#quotes blockquote").inner_text() == "Nobody was hurt."
+    assert page.locator(".statements.unique li").all_inner_texts() == ["Engineers had warned about the bridge."]
+    page.get_by_role("link", name="Brücke in Varnaholm eingestürzt").click()  # a timeline entry
+    assert page.url.endswith("#article-2")
+    visit.screenshot("story.png")
+
+    page.locator("#entities").get_by_role("link", name="Kessler-Lindqvist").click()
+    page.wait_for_url("**/entities/Kessler-Lindqvist")
+    assert page.locator("h1").inner_text() == "Stories mentioning “Kessler-Lindqvist”"
+    assert visit.card_titles() == ["Varnaholm bridge collapses into the river"]
+
+
+def test_story_page_on_a_phone(browser: Any, corpus_server: str) -> None:
+    tab = Visit(browser, corpus_server, viewport=PHONE)
+    page = tab.open("/")
+    page.get_by_role("link", name="Inundaciones en Rivamonte").click()
+    page.wait_for_url("**/stories/*")
+    columns = page.locator(".language-column")
+    boxes = [columns.nth(n).bounding_box() for n in range(columns.count())]
+    assert len({box["x"] for box in boxes}) == 1, "on a phone the language columns stack"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    tab.screenshot("story-phone.png")
+    tab.close()
+    assert tab.errors == []
+
+
+def test_demo_corpus_river(browser: Any, demo_tracker: Any, e5: Any, language_identifier: Any) -> None:
+    """The real demo corpus with the default encoder: stories that span many languages, cross-lingual search."""
+    app = create_app(demo_tracker.store.path, settings=Settings(), encoder=e5, language_identifier=language_identifier)
+    with running_server(app) as base:
+        tab = Visit(browser, base)
+        page = tab.open("/")
+        cards = page.locator(".story-card")
+        assert cards.count() == 11
+        badges = [cards.nth(n).locator(".badge").count() for n in range(cards.count())]
+        assert max(badges) >= 5 and sum(count >= 3 for count in badges) >= 5
+        tab.screenshot("river-demo.png")
+        page.fill("#site-search", "Schachweltmeisterschaft")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/?q=*")
+        chess = page.locator(".story-card").first
+        assert chess.locator(".badge").count() >= 5
+        chess.locator("h2 a").click()
+        page.wait_for_url("**/stories/*")
+        assert page.locator(".language-column").count() >= 5
+        tab.screenshot("story-demo.png")
+        tab.close()
+        assert tab.errors == []
+
+
+@pytest.mark.parametrize("csp", [True, False], ids=["with-csp", "escaping-alone"])
+def test_injected_markup_never_runs(browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, csp: bool) -> None:
+    """Titles, texts, outlets, URLs, language codes, entities and quotes carrying scripts stay text.
+
+    Without the CSP header, escaping is the only defence: this test fails if a field is marked safe.
+    """
+    monkeypatch.setattr(views, "story_analysis", hostile_analysis)
+    db = build_store(tmp_path / "hostile.db", hostile_articles() + corpus()[:3])
+    options = {} if csp else {"content_security_policy": None}
+    with running_server(make_app(db, **options)) as base:
+        tab = Visit(browser, base)
+        page = tab.open("/")
+        assert page.evaluate(INJECTED_ELEMENTS) == NOTHING_INJECTED
+        story_paths = [link.get_attribute("href") for link in page.locator(".story-card h2 a").all()]
+        visited = ["/"]
+        for path in story_paths:
+            tab.open(path)
+            assert page.evaluate(INJECTED_ELEMENTS) == NOTHING_INJECTED, path
+            links = [link.get_attribute("href") for link in page.locator("main a").all()]
+            for href in links:
+                if not href.startswith(("/", "#")):
+                    continue  # originals: http(s) links off the test server, checked by scriptLinks
+                tab.open(path)
+                page.locator(f'main a[href="{href}"]').first.click()
+                page.wait_for_load_state()
+                assert page.evaluate(INJECTED_ELEMENTS) == NOTHING_INJECTED, (path, href)
+                visited.append(href)
+        for path in (f"/?q={XSS_SCRIPT}", f"/?from={XSS_IMG}", "/entities/" + XSS_SCRIPT.replace("/", "%2F")):
+            tab.open(path)
+            assert page.evaluate(INJECTED_ELEMENTS) == NOTHING_INJECTED, path
+        hostile_title = page.locator(".story-card h2").first.inner_text()
+        tab.close()
+    assert any(path.startswith("/entities/%3Cscript") for path in visited), "the entity link was followed"
+    assert hostile_title.startswith("Breaking <script>")  # shown as text
+    assert [error for error in tab.errors if "status of 400" not in error] == []  # the bad date is a 400 page

@@ -1,0 +1,46 @@
+"""The quality gate: evaluations on real data must not fall below the floors pinned in the repo.
+
+Floors live in ``quality_floors.json`` beside this file. The pair slice is the
+one the shipped model never trained on (``babelwire.evaluation.is_held_out``);
+the clustering runs the product's linker settings on the UCI headlines.
+Raising a floor is a deliberate commit; lowering one needs a reason in its log.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from babelwire.evaluation import evaluate_clusters, evaluate_pairs, is_held_out, load_pairs, read_uci
+from babelwire.settings import Settings
+from babelwire.similarity import PairScorer
+from babelwire.tracker import Tracker
+from conftest import SHARED
+
+FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text())
+PAIRS = SHARED / "data" / "semeval2022_task8" / "dev_pairs.csv"
+HEADLINES = SHARED / "data" / "uci_news_aggregator" / "dev_headlines.csv"
+
+
+@pytest.mark.skipif(not PAIRS.is_file(), reason="../shared/data is not beside the repo")
+def test_pair_similarity_on_held_out_pairs(e5) -> None:
+    pairs, _ = load_pairs(PAIRS, min_chars=20)
+    held_out = [pair for pair in pairs if is_held_out(pair.pair_id)][: FLOORS["pairs_slice"]]
+    result = evaluate_pairs(held_out, PairScorer(e5))
+    print(f"held-out pairs: Pearson {result['pearson']} on {result['n']}")
+    assert result["n"] == len(held_out)
+    assert result["pearson"] >= FLOORS["pairs_pearson"]
+
+
+@pytest.mark.skipif(not HEADLINES.is_file(), reason="../shared/data is not beside the repo")
+def test_story_clustering_on_uci_headlines(e5, language_identifier) -> None:
+    def make_tracker(db: str) -> Tracker:
+        return Tracker(db, Settings(), encoder=e5, language_identifier=language_identifier)
+
+    result = evaluate_clusters(read_uci(HEADLINES), make_tracker)
+    print(f"UCI headlines: BCubed F1 {result['bcubed_f1']} (P {result['bcubed_precision']}), "
+          f"{result['clusters']} stories")
+    assert result["bcubed_f1"] >= FLOORS["uci_bcubed_f1"]
+    assert result["bcubed_precision"] >= FLOORS["uci_bcubed_precision"]
