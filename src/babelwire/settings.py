@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +77,6 @@ class Settings:
     http_timeout_s: float = 20.0
     follow_feed_links: bool = False
 
-    extra: dict[str, Any] = field(default_factory=dict)
-
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied."""
         return dataclasses.replace(self, **changes)
@@ -113,7 +111,7 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Read ``BABELWIRE_<FIELD>`` variables (e.g. ``BABELWIRE_LINK_THRESHOLD=0.85``)."""
         environ = dict(os.environ if environ is None else environ)
-        names = {f.name for f in fields(cls)} - {"extra"}
+        names = {f.name for f in fields(cls)}
         values = {
             name: environ[f"BABELWIRE_{name.upper()}"]
             for name in names
