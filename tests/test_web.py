@@ -136,7 +136,8 @@ def test_story_page_timeline_columns_and_links(client: TestClient) -> None:
     assert '<div class="article-text" lang="it" dir="auto">' in html
     assert '<h4 id="article-2-title" lang="it" dir="auto">' in html
     assert '<a class="original" href="https://example.it/alluvione" rel="noopener noreferrer nofollow">' in html
-    assert 'id="entities"' not in html and 'id="quotes"' not in html  # nothing to show yet
+    assert 'id="entities"' in html  # found by the reading analysis (babelwire.reading)
+    assert '<a href="/entities/Tarrasco-Bellini">' in html
     assert client.get("/stories/999").status_code == 404
     assert "Not found" in client.get("/stories/999").text
 

@@ -126,16 +126,30 @@ def story(
     story_id: Annotated[int, typer.Argument(help="Story id (ids of merged stories lead to their successor).")],
     db: DbOption = None,
     json_output: JsonOption = False,
+    aliases: Annotated[
+        Path | None,
+        typer.Option("--aliases", exists=True, dir_okay=False,
+                     help="CSV or JSON file pinning entity ids and names (default: $BABELWIRE_ALIASES)."),
+    ] = None,
 ) -> None:
-    """Show one story with its articles."""
+    """Show one story with its articles; --json adds its entities, quotes and what each article adds."""
+    from babelwire.canonical import AliasBook
+
+    try:
+        alias_book = AliasBook.load(aliases) if aliases else None
+    except (ValueError, KeyError, UnicodeDecodeError) as exc:
+        errors.print(f"[red]error:[/] {aliases}: {exc}")
+        raise typer.Exit(2) from exc
     with _open(db, Settings.from_env()) as tracker:
         found = tracker.story(story_id)
+        if found is not None and json_output:  # the analysis is cached in the store for the next call
+            analysis = views.story_analysis(found[0], found[1], aliases=alias_book, store=tracker.store)
     if found is None:
         errors.print(f"[red]error:[/] no story {story_id}")
         raise typer.Exit(1)
     story_, articles = found
     if json_output:
-        _print_json(views.story_detail(story_, articles))
+        _print_json(views.story_detail(story_, articles, analysis))
         return
     console.print(f"[bold]{story_.title}[/]  (story {story_.id}, {len(articles)} articles, "
                   f"{', '.join(sorted(story_.languages))})")

@@ -60,6 +60,17 @@ MIGRATIONS: tuple[str, ...] = (
         merged_at TEXT NOT NULL
     );
     """,
+    # cached story analyses (entities, quotes, coverage; babelwire.reading), keyed by a fingerprint of
+    # the story's articles, so an analysis is never served for articles it was not computed from
+    """
+    CREATE TABLE story_analyses (
+        fingerprint TEXT PRIMARY KEY,
+        story_id INTEGER NOT NULL,
+        analysis TEXT NOT NULL,
+        computed_at TEXT NOT NULL
+    );
+    CREATE INDEX story_analyses_story ON story_analyses(story_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -459,6 +470,22 @@ class Store:
                        row["article_id"], row["score"])
             for row in rows
         ]
+
+    def cached_story_analysis(self, fingerprint: str) -> str | None:
+        """A story analysis (JSON) cached under its fingerprint, or ``None``."""
+        row = self._db.execute("SELECT analysis FROM story_analyses WHERE fingerprint = ?", (fingerprint,)).fetchone()
+        return row[0] if row else None
+
+    def save_story_analysis(self, story_id: int, fingerprint: str, analysis: str) -> None:
+        """Cache a story's analysis (JSON), replacing the story's older ones."""
+        with self.transaction():
+            self._db.execute("DELETE FROM story_analyses WHERE story_id = ? AND fingerprint != ?",
+                             (story_id, fingerprint))
+            self._db.execute(
+                "INSERT OR REPLACE INTO story_analyses (fingerprint, story_id, analysis, computed_at) "
+                "VALUES (?, ?, ?, ?)",
+                (fingerprint, story_id, analysis, _now()),
+            )
 
     def check_consistency(self) -> list[str]:
         """Problems in the store's invariants; an empty list means consistent."""

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babelwire.similarity import PairScore
 from babelwire.tracker import display_title
 from babelwire.types import Article, IngestReport, SearchHit, Story
+
+if TYPE_CHECKING:
+    from babelwire.canonical import AliasBook
+    from babelwire.encoders import Encoder
+    from babelwire.reading import AnalysisCache
+
+log = logging.getLogger(__name__)
 
 
 def article_summary(article: Article) -> dict[str, Any]:
@@ -56,22 +64,69 @@ def story_summary(story: Story, articles: list[Article] | None = None) -> dict[s
     return data
 
 
-def story_detail(story: Story, articles: list[Article]) -> dict[str, Any]:
-    """One story with its full articles."""
-    return {**story_summary(story), "articles": [article_detail(article) for article in articles]}
+def story_detail(story: Story, articles: list[Article], analysis: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One story with its full articles and what they say (``babelwire story --json``).
+
+    Besides :func:`story_summary`, each article carries its ``shared`` and ``unique`` statements,
+    ``shared_with`` (each shared statement with its matches in the other articles), the relative ``dates``
+    it mentions resolved against its publication date, and for an undated article ``published_inferred``
+    (a range from its story, ``source: inferred``, with the articles it came from); the story carries its
+    ``entities``, ``quotes`` and ``coverage`` (statements only one language's articles make, and a
+    ``summary`` of the most central statements with their sources). ``analysis`` is
+    :func:`story_analysis`'s result, computed when not given.
+    """
+    analysis = story_analysis(story, articles) if analysis is None else analysis
+    statements = analysis.get("statements", {})
+    per_article = analysis.get("articles", {})
+    details = []
+    for article in articles:
+        detail = article_detail(article)
+        said = statements.get(article.id, {})
+        extra = per_article.get(article.id, {})
+        detail.update(
+            shared=list(said.get("shared", [])), unique=list(said.get("unique", [])),
+            shared_with=list(said.get("shared_with", [])), dates=list(extra.get("dates", [])),
+            published_inferred=extra.get("published_inferred"),
+        )
+        details.append(detail)
+    return {
+        **story_summary(story), "articles": details,
+        "entities": list(analysis.get("entities", [])), "quotes": list(analysis.get("quotes", [])),
+        "coverage": analysis.get("coverage", {"by_language": {}, "summary": []}),
+    }
 
 
-def story_analysis(story: Story, articles: list[Article]) -> dict[str, Any]:
+def story_analysis(
+    story: Story,
+    articles: list[Article],
+    *,
+    encoder: Encoder | None = None,
+    aliases: AliasBook | None = None,
+    store: AnalysisCache | None = None,
+) -> dict[str, Any]:
     """What a story's articles say: its entities, quotes, and each article's shared and unique statements.
 
-    Empty until entity and statement extraction exists (issue 4). The API and the story page show whatever
-    this returns, in these shapes::
+    Computed on demand by :func:`babelwire.reading.analyse_story` (cached in memory, and in ``store`` when
+    given) with ``encoder`` (default: the bundled e5) and ``aliases`` (default: ``$BABELWIRE_ALIASES``)::
 
-        {"entities": [{"name": str, "kind": str | None, "article_count": int}],
-         "quotes": [{"text": str, "speaker": str | None, "article_id": str, "language": str}],
-         "statements": {article_id: {"shared": [str], "unique": [str]}}}
+        {"entities": [{"id", "name", "type", "kind", "aliases": {lang: [str]}, "mentions": {lang: [...]},
+                       "article_count": int, "mention_count": int, "pinned": bool}],
+         "quotes": [{"id", "text", "speaker": str | None, "speaker_id", "speaker_text", "attribution",
+                     "article_id", "language", "start", "end", "matches": [quote id]}],
+         "statements": {article_id: {"shared": [str], "unique": [str], "shared_with": [...]}},
+         "articles": {article_id: {"dates": [...], "published_inferred": {...} | None}},
+         "coverage": {"by_language": {lang: [...]}, "summary": [...]}}
+
+    An analysis that fails is logged and served empty: a story is always shown.
     """
-    return {"entities": [], "quotes": [], "statements": {}}
+    from babelwire.reading import analyse_story
+
+    try:
+        return analyse_story(story.id, articles, encoder, aliases, store)
+    except Exception:  # the story page and JSON must not fail because the analysis of odd text did
+        log.exception("analysis of story %s failed", story.id)
+        return {"entities": [], "quotes": [], "statements": {}, "articles": {},
+                "coverage": {"by_language": {}, "summary": []}}
 
 
 def _timeline_key(article: Article) -> tuple[bool, datetime]:

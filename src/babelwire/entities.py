@@ -1,0 +1,505 @@
+"""Entity mentions (people, organisations, places) in every supported language, behind a tagger protocol.
+
+The rule tagger runs everywhere: capitalised word sequences (with sentence starts, titles, possessive and
+genitive endings, ``EU:s``, connectors such as *of the* handled), gazetteer names, and cue words that
+give a type (*president* → person, *nyhetsbyrån* → organisation). Statistical taggers add to it where they
+are installed: natasha for Russian, spaCy's ``fr_core_news_sm`` for French. Register more with
+:func:`register_tagger`. A mention the rules are unsure of (a capitalised word at a sentence start, a
+lone German noun) is kept with ``confident=False``; entity linking keeps it only when it joins a sure one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from babelwire.documents import Document, Sentence
+from babelwire.gazetteer import SUBSTRING_LANGUAGES, Gazetteer, default_gazetteer
+from babelwire.lexicon import (
+    CAPITALISE_NOUNS,
+    CAPITALISED_COMMON,
+    DEMONYM_ENDINGS,
+    FUNCTION_WORDS,
+    GERMAN_DETERMINERS,
+    NAME_CONNECTORS,
+    ORGANISATION_CUES,
+    ORGANISATION_WORDS,
+    given_name_keys,
+    is_title,
+    speech_verbs,
+)
+from babelwire.names import spelling_key
+
+log = logging.getLogger(__name__)
+
+PERSON, ORGANISATION, PLACE, UNKNOWN = "person", "organisation", "place", "unknown"
+#: names of taggers not to load, comma separated (``BABELWIRE_DISABLED_TAGGERS=spacy-fr,natasha``)
+DISABLED_TAGGERS_VARIABLE = "BABELWIRE_DISABLED_TAGGERS"
+
+_WORD = re.compile(r"\w(?:[\w'’-]*\w)?")
+#: a possessive or case ending after an apostrophe: Loekasjenko’s, Putin's, Erdoğan'ın, Gaziemir’deki
+_CLITIC = re.compile(r"^(?P<base>\w[\w-]*?)['’](?P<suffix>[^\W\d_]{1,5})$")
+#: Swedish, Finnish and Norwegian inflect abbreviations after a colon: EU:s, USA:n
+_ABBREVIATION_ENDING = re.compile(r":[^\W\d_]{1,3}\b")
+#: characters after which the next word starts a sentence (or a quote, or a line of dialogue)
+_OPENERS = frozenset('.!?:;"“”„«»–—-()[]‘\'’…')
+#: a gazetteer name is tried over at most this many words
+_MAX_GAZETTEER_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of a named entity in one article."""
+
+    article_id: str
+    language: str
+    text: str  # as written, an ending such as ’s or :s included
+    name: str  # without title or possessive ending
+    type: str  # person | organisation | place | unknown
+    start: int  # offsets into the document (title, newline, text)
+    end: int
+    sentence: int
+    tagger: str = "rules"
+    confident: bool = True
+    gazetteer_id: str | None = None
+    title: str | None = None
+    evidence: str | None = None  # the cue behind the type: gazetteer, title, organisation-cue, model …
+
+    @property
+    def words(self) -> list[str]:
+        """The name's words."""
+        return self.name.split()
+
+
+class EntityTagger(Protocol):
+    """Finds entity mentions in a document."""
+
+    name: str
+
+    def tag(self, document: Document) -> list[Mention]:
+        """Every mention the tagger finds, in document order."""
+        ...
+
+
+# --- the rule tagger -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str  # without a possessive ending
+    surface: str
+    start: int  # document offsets of the surface
+    end: int
+    capitalised: bool
+    opens_sentence: bool
+
+
+def _words_of(sentence: Sentence) -> list[_Word]:
+    words = []
+    text = sentence.text
+    for match in _WORD.finditer(text):
+        word, end = match.group(0), match.end()
+        clitic = _CLITIC.match(word)
+        if clitic and clitic["base"][:1].isupper() and clitic["suffix"].islower():
+            word = clitic["base"]
+        abbreviation = _ABBREVIATION_ENDING.match(text, end)
+        if abbreviation and word.isupper():
+            end = abbreviation.end()
+        before = text[: match.start()].rstrip()
+        opens = not before or before[-1] in _OPENERS
+        words.append(_Word(word, text[match.start():end], sentence.start + match.start(), sentence.start + end,
+                           word[:1].isupper() and not any(char.isdigit() for char in word), opens))
+    return words
+
+
+def _adjacent(sentence: Sentence, first: _Word, second: _Word) -> bool:
+    """Whether only a single space separates two words (no punctuation between them)."""
+    gap = sentence.text[first.end - sentence.start : second.start - sentence.start]
+    return gap == " "
+
+
+def _capitalised_runs(sentence: Sentence, words: list[_Word]) -> list[list[_Word]]:
+    """Maximal runs of capitalised words, joined by connectors such as 'of the' between capitalised words."""
+    runs: list[list[_Word]] = []
+    index = 0
+    while index < len(words):
+        if not words[index].capitalised:
+            index += 1
+            continue
+        run = [words[index]]
+        index += 1
+        while index < len(words) and _adjacent(sentence, run[-1], words[index]):
+            if words[index].capitalised:
+                run.append(words[index])
+                index += 1
+                continue
+            connectors = []
+            probe = index
+            while (probe < len(words) and not words[probe].capitalised and len(connectors) < 3
+                   and words[probe].text.casefold() in NAME_CONNECTORS
+                   and _adjacent(sentence, (connectors or run)[-1], words[probe])):
+                connectors.append(words[probe])
+                probe += 1
+            if connectors and probe < len(words) and words[probe].capitalised \
+                    and _adjacent(sentence, connectors[-1], words[probe]):
+                run.extend(connectors)
+                index = probe
+                continue
+            break
+        runs.append(run)
+    return runs
+
+
+def _word_key(word: str) -> str:
+    return spelling_key(word.split("-")[0])
+
+
+def _is_given_name(word: str) -> bool:
+    keys = given_name_keys()
+    return spelling_key(word) in keys or _word_key(word) in keys
+
+
+def _has_speech_verb_beside(sentence: Sentence, run: list[_Word], language: str) -> bool:
+    """Whether a speech verb stands just before or just after the words (zei Loekasjenko, Putin said)."""
+    before = sentence.text[: run[0].start - sentence.start].casefold().rstrip(" ,")
+    after = sentence.text[run[-1].end - sentence.start :].casefold().lstrip(" ,")
+    for verb in speech_verbs(language):
+        if before.endswith(verb) and (len(before) == len(verb) or not before[-len(verb) - 1].isalnum()):
+            return True
+        if after.startswith(verb) and (len(after) == len(verb) or not after[len(verb)].isalnum()):
+            return True
+    return False
+
+
+@dataclass
+class RuleTagger:
+    """Capitalisation, gazetteer and cue-word rules for every language written with letter case."""
+
+    gazetteer: Gazetteer | None = None
+    name: str = "rules"
+
+    def __post_init__(self) -> None:
+        self.gazetteer = self.gazetteer or default_gazetteer()
+
+    def tag(self, document: Document) -> list[Mention]:
+        if document.language in SUBSTRING_LANGUAGES:
+            return self._tag_substrings(document)
+        lower_words = {match.group(0) for match in _WORD.finditer(document.text) if match.group(0).islower()}
+        mentions = []
+        for sentence in document.sentences:
+            mentions.extend(self._tag_sentence(document, sentence, lower_words))
+        return mentions
+
+    def _tag_substrings(self, document: Document) -> list[Mention]:
+        assert self.gazetteer is not None
+        mentions = []
+        for start, end, entry in self.gazetteer.find_substrings(document.text, document.language):
+            sentence = document.sentence_at(start)
+            surface = document.text[start:end]
+            mentions.append(Mention(document.article_id, document.language, surface, surface, entry.type, start,
+                                    end, sentence.index if sentence else 0, gazetteer_id=entry.id))
+        return sorted(mentions, key=lambda mention: mention.start)
+
+    def _tag_sentence(self, document: Document, sentence: Sentence, lower_words: set[str]) -> list[Mention]:
+        words = _words_of(sentence)
+        claimed: set[int] = set()  # indices of words inside a gazetteer name
+        mentions = []
+        for run in _capitalised_runs(sentence, words):
+            while len(run) > 1 and run[0].opens_sentence and run[0].text.casefold() in FUNCTION_WORDS:
+                run = run[1:]
+            if len(run) > 1 and any(word.text.casefold() in ORGANISATION_WORDS for word in run):
+                mentions.append(self._organisation_run(document, sentence, run))
+                claimed.update(words.index(word) for word in run)
+        mentions.extend(self._gazetteer_mentions(document, sentence, words, claimed, lower_words))
+        for run in _capitalised_runs(sentence, words):
+            for piece in _split_claimed(run, words, claimed):
+                mention = self._classify(document, sentence, piece, words, lower_words)
+                if mention is not None:
+                    mentions.append(mention)
+        return sorted(mentions, key=lambda mention: mention.start)
+
+    def _organisation_run(self, document: Document, sentence: Sentence, run: list[_Word]) -> Mention:
+        assert self.gazetteer is not None
+        entry = self.gazetteer.lookup([word.text for word in run], document.language)
+        return _mention(document, sentence, run, ORGANISATION if entry is None else entry.type,
+                        confident=True, gazetteer_id=entry.id if entry else None,
+                        evidence="gazetteer" if entry else "organisation-word")
+
+    def _gazetteer_mentions(self, document: Document, sentence: Sentence, words: list[_Word],
+                            claimed: set[int], lower_words: set[str]) -> list[Mention]:
+        assert self.gazetteer is not None
+        mentions = []
+        index = 0
+        while index < len(words):
+            word = words[index]
+            if index in claimed or not word.capitalised:
+                index += 1
+                continue
+            span = [word]
+            while len(span) < _MAX_GAZETTEER_WORDS and index + len(span) < len(words) \
+                    and _adjacent(sentence, span[-1], words[index + len(span)]):
+                span.append(words[index + len(span)])
+            found = self.gazetteer.longest_match([w.text for w in span], document.language)
+            if found is None or self._not_a_place(sentence, words, index, found[0], lower_words):
+                index += 1
+                continue
+            size, entry = found
+            mentions.append(_mention(document, sentence, span[:size], entry.type, confident=True,
+                                     gazetteer_id=entry.id, evidence="gazetteer"))
+            claimed.update(range(index, index + size))
+            index += size
+        return mentions
+
+    @staticmethod
+    def _not_a_place(sentence: Sentence, words: list[_Word], index: int, size: int, lower_words: set[str]) -> bool:
+        """A one-word gazetteer name that is here a given name (Jordan Peterson) or an ordinary word."""
+        if size > 1:
+            return False
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else None
+        if _is_given_name(word.text) and following is not None and following.capitalised \
+                and _adjacent(sentence, word, following):
+            return True
+        return word.opens_sentence and word.text.casefold() in lower_words
+
+    def _classify(self, document: Document, sentence: Sentence, run: list[_Word], words: list[_Word],
+                  lower_words: set[str]) -> Mention | None:
+        language = document.language
+        position = words.index(run[0])
+        # an elided article belongs to the word before: l'agence, dell'agenzia
+        previous = re.split(r"['’]", words[position - 1].text)[-1] if position > 0 else ""
+        opens_sentence = run[0].opens_sentence
+        title = previous if previous and not words[position - 1].capitalised and is_title(previous) else None
+        # a sentence-initial word that is also written in lower case is an ordinary word
+        while run and run[0].opens_sentence and (run[0].text.casefold() in FUNCTION_WORDS
+                                                 or run[0].text.casefold() in lower_words):
+            previous = run[0].text
+            run = run[1:]
+            opens_sentence = False
+        # a capitalised word opening a sentence before a name is an ordinary noun (Inwoners van Wierzbowo)
+        # unless it is a given name or a title
+        if run and run[0].opens_sentence and len(run) > 1 and not _is_given_name(run[0].text) \
+                and not is_title(run[0].text):
+            previous, run = run[0].text, run[1:]
+            while run and run[0].text.casefold() in NAME_CONNECTORS:
+                run = run[1:]
+            opens_sentence = False
+        # words before a given name or a title are descriptions (Armenier Dawit Mirzojan, Energy Minister …)
+        start = next((i for i, word in enumerate(run) if _is_given_name(word.text) or is_title(word.text)), 0)
+        if 0 < start < len(run) - 1:
+            previous, run = run[start - 1].text, run[start:]
+        while run and ((is_title(run[0].text) and len(run) > 1) or run[0].text.casefold() in CAPITALISED_COMMON):
+            if is_title(run[0].text):
+                title = run[0].text
+            run = run[1:]
+            opens_sentence = False
+        while run and run[-1].text.casefold() in NAME_CONNECTORS:
+            run = run[:-1]
+        if not run or any(word.text.casefold() in CAPITALISED_COMMON for word in run):
+            return None
+        text = run[0].text
+        if len(run) == 1 and (len(text) < 2 or text.isdigit() or _is_demonym(text, language)):
+            return None
+        if language in CAPITALISE_NOUNS and len(run) == 1 and previous.casefold() in GERMAN_DETERMINERS:
+            return None  # die Regierung, der Präsident: a noun with its article
+        kind, confident, evidence = self._type_of(run, previous, title, opens_sentence, sentence, language)
+        return _mention(document, sentence, run, kind, confident=confident, title=title, evidence=evidence)
+
+    def _type_of(self, run: list[_Word], previous: str, title: str | None, opens_sentence: bool,
+                 sentence: Sentence, language: str) -> tuple[str, bool, str | None]:
+        """A run's type, whether the rules are sure of it, and the cue that says so."""
+        first = run[0].text
+        if len(run) == 1 and first.isupper() and 2 <= len(first) <= 6:
+            return ORGANISATION, not opens_sentence, "acronym"
+        if previous.casefold() in ORGANISATION_CUES:
+            return ORGANISATION, True, "organisation-cue"
+        if title is not None:
+            return PERSON, True, "title"
+        if _is_given_name(first) and len(run) > 1:
+            return PERSON, True, "given-name"
+        if _has_speech_verb_beside(sentence, run, language):
+            return PERSON, not opens_sentence or len(run) > 1, "speech-verb"
+        nouns_capitalised = language in CAPITALISE_NOUNS
+        if len(run) > 1:
+            return (UNKNOWN, False, None) if nouns_capitalised else (PERSON, not opens_sentence, None)
+        return UNKNOWN, not (opens_sentence or nouns_capitalised), None
+
+
+def _is_demonym(word: str, language: str) -> bool:
+    endings = DEMONYM_ENDINGS.get(language, ())
+    return len(word) > 5 and word.casefold().endswith(endings)
+
+
+def _split_claimed(run: list[_Word], words: list[_Word], claimed: set[int]) -> list[list[_Word]]:
+    """The parts of a run left between words already claimed by a gazetteer or organisation name."""
+    pieces: list[list[_Word]] = [[]]
+    for word in run:
+        if words.index(word) in claimed:
+            pieces.append([])
+        else:
+            pieces[-1].append(word)
+    return [piece for piece in pieces if piece]
+
+
+def _mention(document: Document, sentence: Sentence, run: list[_Word], kind: str, *, confident: bool,
+             gazetteer_id: str | None = None, title: str | None = None, evidence: str | None = None) -> Mention:
+    start, end = run[0].start, run[-1].end
+    name = " ".join(word.text for word in run)
+    return Mention(document.article_id, document.language, document.text[start:end], name, kind, start, end,
+                   sentence.index, confident=confident, gazetteer_id=gazetteer_id, title=title, evidence=evidence)
+
+
+# --- statistical taggers -----------------------------------------------------------------------------------
+
+_LABELS = {"PER": PERSON, "PERSON": PERSON, "ORG": ORGANISATION, "LOC": PLACE, "GPE": PLACE}
+
+
+def _model_mention(document: Document, start: int, end: int, label: str, tagger: str) -> Mention | None:
+    """A mention from a model's span, its title and possessive ending removed and its type mapped."""
+    kind = _LABELS.get(label)
+    surface = document.text[start:end]
+    sentence = document.sentence_at(start)
+    if kind is None or sentence is None:
+        return None
+    words = surface.split()
+    title = None
+    while len(words) > 1 and is_title(words[0]):
+        title = words.pop(0)
+    name = " ".join(words)
+    clitic = _CLITIC.match(words[-1]) if words else None
+    if clitic:
+        name = " ".join([*words[:-1], clitic["base"]])
+    entry = default_gazetteer().lookup(name.split(), document.language)
+    return Mention(document.article_id, document.language, surface, name, entry.type if entry else kind, start, end,
+                   sentence.index, tagger=tagger, gazetteer_id=entry.id if entry else None, title=title,
+                   evidence="gazetteer" if entry else "model")
+
+
+class NatashaTagger:
+    """Russian names, places and organisations by natasha (slovnet's news NER model, shipped in the wheel)."""
+
+    name = "natasha"
+
+    def __init__(self) -> None:
+        from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+        self._segmenter = Segmenter()
+        self._ner = NewsNERTagger(NewsEmbedding())
+
+    def tag(self, document: Document) -> list[Mention]:
+        from natasha import Doc
+
+        doc = Doc(document.text)
+        doc.segment(self._segmenter)
+        doc.tag_ner(self._ner)
+        found = (_model_mention(document, span.start, span.stop, span.type, self.name) for span in doc.spans)
+        return [mention for mention in found if mention is not None]
+
+
+class SpacyTagger:
+    """A spaCy pipeline's entities (``fr_core_news_sm`` for French); only its NER components are loaded."""
+
+    def __init__(self, model: str):
+        import spacy
+
+        self.name = f"spacy:{model}"
+        self._nlp = spacy.load(model, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"])
+
+    def tag(self, document: Document) -> list[Mention]:
+        found = (_model_mention(document, entity.start_char, entity.end_char, entity.label_, self.name)
+                 for entity in self._nlp(document.text).ents)
+        return [mention for mention in found if mention is not None]
+
+
+# --- registry ------------------------------------------------------------------------------------------------
+
+TaggerFactory = Callable[[], EntityTagger]
+#: language code (``*``: every language) → (tagger name, factory) in the order they run
+_FACTORIES: dict[str, list[tuple[str, TaggerFactory]]] = {}
+_INSTANCES: dict[str, EntityTagger | None] = {}
+
+
+def register_tagger(language: str, name: str, factory: TaggerFactory) -> None:
+    """Run ``factory()``'s tagger on documents in ``language`` (``*``: all) besides the rules.
+
+    A factory that raises ``ImportError`` or ``OSError`` (a package or model that is not installed)
+    is skipped with a log message, and the rules carry on alone.
+    """
+    entries = _FACTORIES.setdefault(language, [])
+    entries[:] = [(known, made) for known, made in entries if known != name]
+    entries.append((name, factory))
+    _INSTANCES.pop(name, None)
+
+
+def _instance(name: str, factory: TaggerFactory) -> EntityTagger | None:
+    if name not in _INSTANCES:
+        try:
+            _INSTANCES[name] = factory()
+        except (ImportError, OSError) as exc:
+            log.info("entity tagger %s is not available (%s); using the rules alone", name, exc)
+            _INSTANCES[name] = None
+    return _INSTANCES[name]
+
+
+def taggers_for(language: str) -> list[EntityTagger]:
+    """The taggers that run on a language, the rules first; disabled or missing ones left out."""
+    disabled = {name.strip() for name in os.environ.get(DISABLED_TAGGERS_VARIABLE, "").split(",") if name.strip()}
+    taggers = []
+    for name, factory in [*_FACTORIES.get("*", []), *_FACTORIES.get(language, [])]:
+        if name in disabled:
+            continue
+        tagger = _instance(name, factory)
+        if tagger is not None:
+            taggers.append(tagger)
+    return taggers
+
+
+register_tagger("*", "rules", RuleTagger)
+register_tagger("ru", "natasha", NatashaTagger)
+register_tagger("fr", "spacy-fr", lambda: SpacyTagger("fr_core_news_sm"))
+
+
+def _overlaps(first: Mention, second: Mention) -> bool:
+    return first.start < second.end and second.start < first.end
+
+
+#: rule cues trusted over a model's type for the same words (nyhetsbyrån Belta is an organisation)
+_SURE_CUES = frozenset({"gazetteer", "title", "organisation-cue", "organisation-word"})
+
+
+def combine_mentions(rule_mentions: list[Mention], model_mentions: list[Mention]) -> list[Mention]:
+    """Rule mentions with a model's: gazetteer mentions stay; a model's span and type win over the rest,
+    except that a type the rules read from a sure cue stays."""
+    kept = list(rule_mentions)
+    for mention in model_mentions:
+        overlapping = [known for known in kept if _overlaps(known, mention)]
+        if any(known.gazetteer_id for known in overlapping):
+            continue
+        for known in overlapping:
+            kept.remove(known)
+        title = next((known.title for known in overlapping if known.title), mention.title)
+        sure = [known for known in overlapping if known.evidence in _SURE_CUES and known.type != UNKNOWN]
+        kind = sure[0].type if len(sure) == 1 else mention.type
+        kept.append(replace(mention, title=title, type=kind, evidence=sure[0].evidence if sure else "model"))
+    return sorted(kept, key=lambda mention: mention.start)
+
+
+def extract_mentions(document: Document) -> list[Mention]:
+    """Every entity mention in a document by the taggers registered for its language.
+
+    Text in a language a tagger does not know never fails: a tagger that raises on a document is
+    logged and skipped.
+    """
+    mentions: list[Mention] = []
+    for tagger in taggers_for(document.language):
+        try:
+            found = tagger.tag(document)
+        except Exception:  # one tagger's failure on odd text must not lose the others' results
+            log.exception("entity tagger %s failed on article %s", tagger.name, document.article_id)
+            continue
+        mentions = found if not mentions else combine_mentions(mentions, found)
+    return mentions

@@ -1,0 +1,303 @@
+"""Cross-lingual reading of one story: entities, quotes, dates and coverage, as plain data, cached.
+
+:func:`read_story` runs the analysis (:mod:`babelwire.entities`, :mod:`babelwire.canonical`,
+:mod:`babelwire.quotes`, :mod:`babelwire.coverage`, :mod:`babelwire.reldates`) over a story's articles
+with one encoder call for all their sentences and quotes; :func:`analyse_story` turns it into the JSON
+that ``babelwire story --json`` and the API serve, caching it in memory and, when given a store, in the
+store's ``story_analyses`` table, keyed by a fingerprint of the articles, the encoder and the alias file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from babelwire.canonical import AliasBook, Entity, EntityLinker
+from babelwire.coverage import Coverage, CoverageComparer, statements_of
+from babelwire.documents import Document, make_document
+from babelwire.encoders import Encoder, make_encoder
+from babelwire.entities import Mention, extract_mentions
+from babelwire.quotes import Quote, find_quotes, match_quotes
+from babelwire.reldates import (
+    DateRange,
+    InferredDate,
+    ResolvedDate,
+    anchor_of,
+    infer_story_date,
+    resolve_relative_dates,
+)
+from babelwire.types import Article
+
+log = logging.getLogger(__name__)
+
+#: bump when the analysis changes, so that cached analyses are recomputed
+ANALYSIS_VERSION = 1
+#: an alias file (CSV or JSON, see :class:`babelwire.canonical.AliasBook`) used when none is given
+ALIASES_VARIABLE = "BABELWIRE_ALIASES"
+#: the encoder used when none is given (the bundled multilingual e5 with its language neutraliser)
+DEFAULT_ENCODER = "e5"
+#: analyses kept in memory per process
+MEMORY_CACHE_SIZE = 64
+#: sentences of one article embedded for coverage and entity contexts
+MAX_SENTENCES_PER_ARTICLE = 80
+
+
+class AnalysisCache(Protocol):
+    """Where computed analyses are kept between processes (:class:`babelwire.store.Store` is one)."""
+
+    def cached_story_analysis(self, fingerprint: str) -> str | None: ...
+
+    def save_story_analysis(self, story_id: int, fingerprint: str, analysis: str) -> None: ...
+
+
+@dataclass
+class StoryReading:
+    """Everything the analysis found in one story's articles."""
+
+    documents: list[Document]
+    mentions: list[Mention]
+    entities: list[Entity]
+    quotes: list[Quote]
+    quote_matches: dict[str, list[str]]
+    speaker_of: dict[str, Entity | None]  # quote id → the speaker's entity
+    coverage: Coverage
+    dates: dict[str, list[ResolvedDate]]
+    inferred: dict[str, InferredDate]
+
+
+@cache
+def default_encoder() -> Encoder:
+    """The process-wide encoder for analyses (loaded once, on first use)."""
+    return make_encoder(DEFAULT_ENCODER)
+
+
+def default_aliases() -> AliasBook | None:
+    """The alias file named by ``$BABELWIRE_ALIASES``, if any (re-read when it changes)."""
+    path = os.environ.get(ALIASES_VARIABLE)
+    if not path or not Path(path).is_file():
+        return None
+    stat = Path(path).stat()
+    return _load_aliases(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _load_aliases(path: str, _mtime: int, _size: int) -> AliasBook:
+    return AliasBook.load(path)
+
+
+def _sentence_vectors(documents: Sequence[Document], encoder: Encoder) -> dict[tuple[str, int], np.ndarray]:
+    """One vector per body sentence (the first :data:`MAX_SENTENCES_PER_ARTICLE` of each article)."""
+    keys, texts = [], []
+    for document in documents:
+        for sentence in document.body_sentences[:MAX_SENTENCES_PER_ARTICLE]:
+            keys.append((document.article_id, sentence.index))
+            texts.append(sentence.text)
+    if not texts:
+        return {}
+    return dict(zip(keys, encoder.encode(texts), strict=True))
+
+
+def _entity_of_mentions(entities: Sequence[Entity]) -> dict[tuple[str, int], Entity]:
+    return {(mention.article_id, mention.start): entity for entity in entities for mention in entity.mentions}
+
+
+def read_story(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook | None = None) -> StoryReading:
+    """Analyse a story's articles (see the module's doc)."""
+    documents = [make_document(article) for article in articles]
+    mentions_by_article = {document.article_id: extract_mentions(document) for document in documents}
+    mentions = [mention for found in mentions_by_article.values() for mention in found]
+    vectors = _sentence_vectors(documents, encoder)
+    entities = EntityLinker(aliases).link(mentions, vectors)
+    entity_at = _entity_of_mentions(entities)
+    quotes = [quote for document in documents
+              for quote in find_quotes(document, mentions_by_article[document.article_id])]
+    speaker_of = {quote.id: entity_at.get((quote.speaker.article_id, quote.speaker.start)) if quote.speaker else None
+                  for quote in quotes}
+    speaker_ids = {quote_id: entity.id if entity else None for quote_id, entity in speaker_of.items()}
+    quote_matches = match_quotes(quotes, encoder, speaker_ids)
+    statement_vectors = _statement_vectors(documents, vectors, encoder)
+    coverage = CoverageComparer(encoder).compare(documents, statement_vectors)
+    dates, inferred = _dates(articles, documents)
+    return StoryReading(documents, mentions, entities, quotes, quote_matches, speaker_of, coverage, dates, inferred)
+
+
+def _statement_vectors(documents: Sequence[Document], vectors: dict[tuple[str, int], np.ndarray],
+                       encoder: Encoder) -> np.ndarray:
+    statements = [s for document in documents for s in statements_of(document)]
+    missing = [s.text for s in statements if (s.article_id, s.sentence) not in vectors]
+    extra = iter(encoder.encode(missing)) if missing else iter(())
+    rows = [vectors.get((s.article_id, s.sentence)) for s in statements]
+    rows = [row if row is not None else next(extra) for row in rows]
+    return np.stack(rows) if rows else np.zeros((0, encoder.dim), dtype=np.float32)
+
+
+def _dates(articles: Sequence[Article],
+           documents: Sequence[Document]) -> tuple[dict[str, list[ResolvedDate]], dict[str, InferredDate]]:
+    dates: dict[str, list[ResolvedDate]] = {}
+    inferred: dict[str, InferredDate] = {}
+    for article, document in zip(articles, documents, strict=True):
+        anchor = anchor_of(article)
+        guessed = infer_story_date(article, articles)
+        if guessed is not None:
+            inferred[article.id] = guessed
+        if anchor is None and guessed is not None:
+            anchor = guessed.range
+        dates[article.id] = resolve_relative_dates(document, anchor, guessed is not None) if anchor else []
+    return dates, inferred
+
+
+# --- plain data -------------------------------------------------------------------------------------------------
+
+
+def _range_json(span: DateRange) -> dict[str, Any]:
+    return {"start": span.start.isoformat(), "end": span.end.isoformat(), "value": span.value}
+
+
+def _entity_json(entity: Entity) -> dict[str, Any]:
+    mentions: dict[str, list[dict[str, Any]]] = {}
+    for mention in entity.mentions:
+        mentions.setdefault(mention.language, []).append({
+            "article_id": mention.article_id, "text": mention.text, "start": mention.start, "end": mention.end,
+            "sentence": mention.sentence,
+        })
+    return {
+        "id": entity.id, "name": entity.name, "type": entity.type, "kind": entity.type,
+        "aliases": entity.aliases, "mentions": dict(sorted(mentions.items())),
+        "article_count": len(entity.article_ids), "mention_count": len(entity.mentions), "pinned": entity.pinned,
+    }
+
+
+def _quote_json(quote: Quote, reading: StoryReading) -> dict[str, Any]:
+    entity = reading.speaker_of.get(quote.id)
+    speaker = entity.name if entity else quote.speaker.name if quote.speaker else None
+    return {
+        "id": quote.id, "text": quote.text, "speaker": speaker, "speaker_id": entity.id if entity else None,
+        "speaker_text": quote.speaker_text, "attribution": quote.attribution, "language": quote.language,
+        "article_id": quote.article_id, "start": quote.start, "end": quote.end,
+        "matches": reading.quote_matches.get(quote.id, []),
+    }
+
+
+def _statements_json(reading: StoryReading) -> dict[str, dict[str, Any]]:
+    statements = {}
+    for article_id, coverage in reading.coverage.articles.items():
+        statements[article_id] = {
+            "shared": [statement.text for statement, _ in coverage.shared],
+            "unique": [statement.text for statement in coverage.unique],
+            "shared_with": [
+                {"text": statement.text, "matches": [
+                    {"article_id": m.article_id, "language": m.language, "text": m.text, "score": round(m.score, 4)}
+                    for m in matches]}
+                for statement, matches in coverage.shared
+            ],
+        }
+    return statements
+
+
+def _dates_json(reading: StoryReading) -> dict[str, dict[str, Any]]:
+    articles = {}
+    for document in reading.documents:
+        guessed = reading.inferred.get(document.article_id)
+        articles[document.article_id] = {
+            "dates": [{"text": found.text, "start": found.start, "end": found.end, "kind": found.kind,
+                       **_range_json(found.range), "inferred": found.inferred} for found in
+                      reading.dates.get(document.article_id, [])],
+            "published_inferred": None if guessed is None else {
+                **_range_json(guessed.range), "source": guessed.source, "reliable": guessed.reliable,
+                "method": guessed.method, "from_articles": guessed.articles,
+            },
+        }
+    return articles
+
+
+def _coverage_json(coverage: Coverage) -> dict[str, Any]:
+    return {
+        "by_language": {language: [{"article_id": s.article_id, "text": s.text} for s in statements]
+                        for language, statements in coverage.by_language.items()},
+        "summary": [
+            {"text": point.statement.text, "language": point.statement.language,
+             "article_id": point.statement.article_id, "languages": point.languages,
+             "sources": [{"article_id": s.article_id, "language": s.language, "text": s.text}
+                         for s in point.sources]}
+            for point in coverage.summary
+        ],
+    }
+
+
+def reading_json(reading: StoryReading) -> dict[str, Any]:
+    """A reading as the plain data the views serve (see :func:`babelwire.views.story_analysis`)."""
+    return {
+        "entities": [_entity_json(entity) for entity in reading.entities],
+        "quotes": [_quote_json(quote, reading) for quote in reading.quotes],
+        "statements": _statements_json(reading),
+        "articles": _dates_json(reading),
+        "coverage": _coverage_json(reading.coverage),
+    }
+
+
+# --- cached analysis ----------------------------------------------------------------------------------------------
+
+_MEMORY: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+
+def fingerprint(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook | None) -> str:
+    """What an analysis depends on: the articles' content and dates, the encoder, the alias file, the version."""
+    parts = [f"v{ANALYSIS_VERSION}", encoder.name, aliases.digest() if aliases else ""]
+    for article in sorted(articles, key=lambda a: a.id):
+        published = article.published.value if article.published else ""
+        parts.append(f"{article.id}|{article.content_hash}|{article.language}|{published}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def analyse_story(
+    story_id: int,
+    articles: Sequence[Article],
+    encoder: Encoder | None = None,
+    aliases: AliasBook | None = None,
+    cache: AnalysisCache | None = None,
+) -> dict[str, Any]:
+    """The story's analysis as plain data, from the memory cache, the store's cache, or computed."""
+    encoder = encoder or default_encoder()
+    aliases = aliases if aliases is not None else default_aliases()
+    key = fingerprint(articles, encoder, aliases)
+    if key in _MEMORY:
+        _MEMORY.move_to_end(key)
+        return _MEMORY[key]
+    stored = _read_cache(cache, key)
+    data = stored if stored is not None else reading_json(read_story(articles, encoder, aliases))
+    if stored is None:
+        _write_cache(cache, story_id, key, data)
+    _MEMORY[key] = data
+    while len(_MEMORY) > MEMORY_CACHE_SIZE:
+        _MEMORY.popitem(last=False)
+    return data
+
+
+def _read_cache(cache: AnalysisCache | None, key: str) -> dict[str, Any] | None:
+    if cache is None:
+        return None
+    try:
+        text = cache.cached_story_analysis(key)
+        return json.loads(text) if text else None
+    except Exception as exc:  # a cache that cannot be read is no reason to fail: recompute
+        log.warning("cannot read the cached analysis: %s", exc)
+        return None
+
+
+def _write_cache(cache: AnalysisCache | None, story_id: int, key: str, data: dict[str, Any]) -> None:
+    if cache is None:
+        return
+    try:
+        cache.save_story_analysis(story_id, key, json.dumps(data, ensure_ascii=False))
+    except Exception as exc:  # a read-only or busy store only loses the cache
+        log.warning("cannot cache the analysis of story %s: %s", story_id, exc)
