@@ -1,0 +1,231 @@
+"""Story clustering on the UCI News Aggregator headlines: babelwire's linker against two baselines.
+
+Measures BCubed precision/recall/F1, the standard (pairwise) F1 of Miranda et al.
+(2018) and predicted vs gold cluster counts, for:
+
+(a) babelwire's linker, through ``babelwire.evaluation.evaluate_clusters`` with the
+    product's ``Settings()`` (no tuning), headlines streamed in time order;
+(b) single-pass TF-IDF clustering (word 1–2-grams, IDF from the whole set): each
+    headline, in time order, joins the most similar existing cluster centroid if the
+    cosine reaches t, else starts a cluster. Reported at its best t on a small grid,
+    chosen on the gold labels: an upper bound for that baseline;
+(c) HDBSCAN (``sklearn.cluster.HDBSCAN``) on the same language-neutralised e5
+    vectors the linker uses (BERTopic's recipe without UMAP; optionally PCA to 50
+    dimensions), noise points as singletons. A batch method that sees every headline
+    at once; its best grid row is likewise an upper bound.
+
+The baselines cluster exactly the headlines the tracker keeps (it skips repeated
+headlines and URLs), so every row has the same n. Vectors are cached in
+``.cache/embeddings.sqlite``.
+
+Run from the repo root::
+
+    .venv/bin/python bench/clusters.py [--limit N] [--json]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import product
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import HDBSCAN
+from sklearn.decomposition import PCA
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from babelwire import Settings, Tracker
+from babelwire.analysis import Components, build_stages
+from babelwire.encoders import CachedEncoder, E5Encoder
+from babelwire.evaluation import LabelledArticle, bcubed, evaluate_clusters, pairwise_f1, read_uci
+from babelwire.store import canonical_url
+from babelwire.tracker import make_language_identifier
+from common import EMBEDDING_CACHE, UCI_HEADLINES, emit, format_table, log, machine, make_parser, timed
+
+THRESHOLDS = (0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4)
+MIN_CLUSTER_SIZES = (3, 5, 10, 20, 40)
+PCA_DIMS = (0, 50)  # 0: the full 384-d vectors
+
+Labels = dict[str, object]
+
+
+def load_items(path: Path, limit: int | None) -> list[LabelledArticle]:
+    """Headlines in time order (as the evaluation streams them), the earliest ``limit`` of them."""
+    items = sorted(read_uci(path), key=lambda item: item.timestamp)
+    return items[:limit] if limit else items
+
+
+def kept_by_tracker(items: Sequence[LabelledArticle], settings: Settings) -> list[LabelledArticle]:
+    """The headlines a fresh tracker stores: long enough, and not a repeat (id, words or URL) of an earlier one."""
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        article = item.article
+        if len(article.text) < settings.min_text_chars:
+            continue
+        keys = {article.content_hash, article.id, canonical_url(article.url)} - {None}
+        if keys & seen:
+            continue
+        seen.update(key for key in keys if key)
+        kept.append(item)
+    return kept
+
+
+def metrics(predicted: Labels, gold: Labels) -> dict[str, float | int]:
+    """BCubed P/R/F1, standard F1 and cluster counts of one clustering."""
+    precision, recall, f1 = bcubed(predicted, gold)
+    standard = pairwise_f1(predicted, gold)[2]
+    return {
+        "n": len(gold), "clusters": len(set(predicted.values())), "gold_clusters": len(set(gold.values())),
+        "bcubed_precision": precision, "bcubed_recall": recall, "bcubed_f1": f1, "standard_f1": standard,
+    }
+
+
+# --- (a) the linker --------------------------------------------------------------------------
+
+
+def linker_metrics(path: Path, limit: int | None, cache: Path) -> dict:
+    """``evaluate_clusters`` with the product's settings and the cached default encoder."""
+    encoder = CachedEncoder(E5Encoder(), cache)
+    result = evaluate_clusters(load_items(path, limit), lambda db: Tracker(db, Settings(), encoder=encoder))
+    settings = Settings()
+    return {**result, "setting": f"defaults (link_threshold={settings.link_threshold})"}
+
+
+# --- (b) single-pass TF-IDF --------------------------------------------------------------------
+
+
+def single_pass(gram: np.ndarray, threshold: float) -> np.ndarray:
+    """Cluster labels from one pass in row order over unit vectors given by their Gram matrix.
+
+    ``dots[j, k]`` keeps x_j · S_k, where S_k is the sum of cluster k's members, so
+    the cosine of row i with centroid k is ``dots[i, k] / |S_k|`` without storing centroids.
+    """
+    size = len(gram)
+    dots = np.zeros((size, size), dtype=np.float64)
+    norms_sq = np.zeros(size, dtype=np.float64)
+    labels = np.empty(size, dtype=np.int64)
+    count = 0
+    for i in range(size):
+        chosen = count
+        if count:
+            sims = dots[i, :count] / np.sqrt(np.maximum(norms_sq[:count], 1e-12))
+            best = int(np.argmax(sims))
+            if sims[best] >= threshold:
+                chosen = best
+        if chosen == count:
+            count += 1
+        norms_sq[chosen] += 2 * dots[i, chosen] + gram[i, i]
+        dots[:, chosen] += gram[:, i]
+        labels[i] = chosen
+    return labels
+
+
+def tfidf_grid(items: Sequence[LabelledArticle], gold: Labels) -> list[dict]:
+    """Single-pass TF-IDF clustering at each threshold of the grid."""
+    ids = [item.article.id for item in items]
+    matrix = TfidfVectorizer(ngram_range=(1, 2)).fit_transform([item.article.text for item in items])
+    gram = (matrix @ matrix.T).toarray()
+    rows = []
+    for threshold in THRESHOLDS:
+        with timed() as watch:
+            labels = single_pass(gram, threshold)
+        predicted = dict(zip(ids, labels.tolist(), strict=True))
+        rows.append({**metrics(predicted, gold), "setting": f"t={threshold}", "seconds": watch.seconds})
+    return rows
+
+
+# --- (c) HDBSCAN on the linker's vectors ---------------------------------------------------------
+
+
+def linker_vectors(items: Sequence[LabelledArticle], cache: Path) -> np.ndarray:
+    """The vectors the tracker stores: the product's stages (language, sentences, embed) on each headline."""
+    settings = Settings()
+    components = Components(settings, CachedEncoder(E5Encoder(), cache), make_language_identifier(settings))
+    articles = [item.article for item in items]
+    for stage in build_stages(settings.stages, components):
+        articles = stage(articles)
+    return np.stack([article.embedding for article in articles])
+
+
+def hdbscan_grid(vectors: np.ndarray, ids: Sequence[str], gold: Labels) -> list[dict]:
+    """HDBSCAN at each (PCA dimensions, min_cluster_size); noise points become singletons."""
+    rows = []
+    for dims, size in product(PCA_DIMS, MIN_CLUSTER_SIZES):
+        with timed() as watch:
+            data = PCA(n_components=dims, random_state=0).fit_transform(vectors) if dims else vectors
+            labels = HDBSCAN(min_cluster_size=size, copy=True).fit_predict(data)
+        predicted: Labels = {
+            key: (f"noise-{key}" if label < 0 else int(label)) for key, label in zip(ids, labels.tolist(), strict=True)
+        }
+        setting = f"{dims or vectors.shape[1]}-d, min_cluster_size={size}"
+        noise = int((labels < 0).sum())
+        rows.append({**metrics(predicted, gold), "setting": setting, "noise": noise, "seconds": watch.seconds})
+    return rows
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+HEADERS = ("method", "setting", "n", "clusters", "gold", "BCubed P", "BCubed R", "BCubed F1", "standard F1", "s")
+
+
+def table_row(method: str, row: dict) -> list:
+    return [
+        method, row["setting"], row["n"], row["clusters"], row["gold_clusters"], row["bcubed_precision"],
+        row["bcubed_recall"], row["bcubed_f1"], row["standard_f1"], f"{row['seconds']:.1f}",
+    ]
+
+
+def best(rows: Sequence[dict]) -> dict:
+    return max(rows, key=lambda row: row["bcubed_f1"])
+
+
+def run(path: Path, limit: int | None, cache: Path) -> dict:
+    """All three methods on the same headlines."""
+    log("(a) linker …")
+    with timed() as watch:
+        linker = linker_metrics(path, limit, cache)
+    linker["seconds"] = watch.seconds
+    items = kept_by_tracker(load_items(path, limit), Settings())
+    gold: Labels = {item.article.id: item.cluster for item in items}
+    log(f"(b) single-pass TF-IDF on {len(items)} headlines …")
+    tfidf = tfidf_grid(items, gold)
+    log("(c) HDBSCAN: embedding …")
+    with timed() as watch:
+        vectors = linker_vectors(items, cache)
+    log(f"  vectors in {watch.seconds:.1f} s; clustering …")
+    hdbscan = hdbscan_grid(vectors, [item.article.id for item in items], gold)
+    return {"linker": linker, "tfidf_single_pass": tfidf, "hdbscan": hdbscan, "embedding_seconds": watch.seconds}
+
+
+def tables(result: dict, limit: int | None) -> list[str]:
+    scope = f"the earliest {limit}" if limit else "all"
+    main_rows = [
+        table_row("(a) babelwire linker", result["linker"]),
+        table_row("(b) single-pass TF-IDF, best t (upper bound)", best(result["tfidf_single_pass"])),
+        table_row("(c) HDBSCAN on neutralised e5, best (upper bound)", best(result["hdbscan"])),
+    ]
+    grid_rows = [table_row("single-pass TF-IDF", row) for row in result["tfidf_single_pass"]]
+    grid_rows += [table_row("HDBSCAN", row) for row in result["hdbscan"]]
+    noise = ", ".join(f"{row['setting']}: {row['noise']}" for row in result["hdbscan"])
+    return [
+        format_table(HEADERS, main_rows, f"Story clustering, UCI News Aggregator headlines ({scope}, in time order)")
+        + f"\n(a) skipped {result['linker']['skipped']} repeated/short headlines; the baselines use the same n.",
+        format_table(HEADERS, grid_rows, "Baseline grids (chosen on the gold labels)")
+        + f"\nHDBSCAN noise points (scored as singletons): {noise}"
+        + f"\nembedding the headlines for (c) took {result['embedding_seconds']:.1f} s (cached vectors reused)",
+    ]
+
+
+def main() -> None:
+    parser = make_parser(__doc__, "use only the earliest N headlines (quick run)")
+    parser.add_argument("--data", type=Path, default=UCI_HEADLINES)
+    parser.add_argument("--cache", type=Path, default=EMBEDDING_CACHE, help="SQLite cache of text vectors")
+    args = parser.parse_args()
+    info = machine()
+    result = run(args.data, args.limit, args.cache)
+    emit({"machine": info, **result}, tables(result, args.limit), args.json)
+
+
+if __name__ == "__main__":
+    main()
