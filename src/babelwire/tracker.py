@@ -131,19 +131,35 @@ class Tracker:
         """
         return self.add(read_inputs(inputs, self.settings), progress)
 
-    def add(self, items: Iterable[Article | IngestProblem], progress: ProgressCallback | None = None) -> IngestReport:
-        """Analyse, link and store articles, one transaction per ``ingest_batch_size``."""
+    def add(
+        self,
+        items: Iterable[Article | IngestProblem],
+        progress: ProgressCallback | None = None,
+        *,
+        analysed: bool = False,
+    ) -> IngestReport:
+        """Analyse, link and store articles, one transaction per ``ingest_batch_size``.
+
+        With ``analysed=True`` the articles already went through :meth:`analyse`
+        (elsewhere, e.g. on Ray workers): only duplicate checks, linking and storing remain.
+        """
         report = IngestReport()
         for batch in _batched(items, self.settings.ingest_batch_size):
             fresh = self._select_new(batch, report)
             if fresh:
-                for stage in self.stages:
-                    fresh = stage(fresh)
+                if not analysed:
+                    fresh = self.analyse(fresh)
                 report.decisions.extend(self._link_and_store(fresh))
                 report.added += len(fresh)
             if progress:
                 progress(len(batch))
         return report
+
+    def analyse(self, articles: list[Article]) -> list[Article]:
+        """Run the analysis stages (language, sentences, embedding…) over a batch of articles."""
+        for stage in self.stages:
+            articles = stage(articles)
+        return articles
 
     def _select_new(self, batch: list[ReadResult], report: IngestReport) -> list[Article]:
         fresh: list[Article] = []
