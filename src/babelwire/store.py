@@ -1,8 +1,13 @@
-"""The embedded store: SQLite in WAL mode, versioned schema, one transaction per batch.
+"""The store behind one interface: SQLite (embedded, the default) or PostgreSQL (a server).
 
-Articles keep their embedding (float32 bytes) so the vector index and the
-linker are rebuilt from the store at start-up: the store is the only state, and
-whatever a crash interrupts was never committed.
+:class:`Store` holds every query once, in SQL both databases accept; :class:`SQLiteStore` and
+:class:`~babelwire.store_postgres.PostgresStore` add what differs (connection, placeholders, schema
+version, locking). :func:`open_store` picks one from what names the store: a ``postgresql://``
+(or ``postgres://``) URL opens PostgreSQL, anything else is a SQLite file (in WAL mode).
+
+Either way the schema is versioned, one transaction holds one batch of writes, and articles keep
+their embedding (float32 bytes) so the vector index and the linker are rebuilt from the store at
+start-up: the store is the only state, and whatever a crash interrupts was never committed.
 """
 
 from __future__ import annotations
@@ -13,12 +18,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
 from babelwire.types import Article, DateSource, PublishedDate, Story, StoryMerge
 
-#: each entry upgrades the schema from version ``index`` to ``index + 1``
+#: the SQLite schema: each entry upgrades it from version ``index`` to ``index + 1``
+#: (PostgreSQL has its own list, :data:`babelwire.store_postgres.MIGRATIONS`)
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,13 +78,60 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX story_analyses_story ON story_analyses(story_id);
     """,
+    # syndicated copies: the same text from another outlet is a copy, no longer a duplicate, so
+    # content_hash stops being unique (SQLite cannot drop a constraint: the table is rebuilt)
+    """
+    CREATE TABLE articles_v3 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        url TEXT,
+        canonical_url TEXT UNIQUE,
+        source TEXT,
+        origin TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        language TEXT NOT NULL,
+        language_confidence REAL NOT NULL,
+        published TEXT,
+        published_source TEXT NOT NULL,
+        published_reliable INTEGER NOT NULL,
+        ingested_at TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        embedding BLOB,
+        story_id INTEGER REFERENCES stories(id),
+        link_score REAL,
+        copy_of TEXT,
+        copy_similarity REAL,
+        minhash BLOB
+    );
+    INSERT INTO articles_v3 (seq, id, url, canonical_url, source, origin, title, text, language,
+        language_confidence, published, published_source, published_reliable, ingested_at, content_hash,
+        embedding, story_id, link_score)
+    SELECT seq, id, url, canonical_url, source, origin, title, text, language, language_confidence, published,
+        published_source, published_reliable, ingested_at, content_hash, embedding, story_id, link_score
+    FROM articles;
+    DROP TABLE articles;
+    ALTER TABLE articles_v3 RENAME TO articles;
+    CREATE INDEX articles_story ON articles(story_id);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_content_hash ON articles(content_hash);
+    CREATE INDEX articles_copy_of ON articles(copy_of);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _ARTICLE_COLUMNS = (
     "seq, id, url, source, origin, title, text, language, language_confidence, published, "
-    "published_source, published_reliable, ingested_at, content_hash, story_id, link_score"
+    "published_source, published_reliable, ingested_at, content_hash, story_id, link_score, copy_of, copy_similarity"
 )
+#: a story's time span: its first and last publication (ingest time for undated articles)
+_STORY_SPAN = (
+    "MIN(COALESCE(a.published, a.ingested_at)) AS first_seen, MAX(COALESCE(a.published, a.ingested_at)) AS last_seen"
+)
+#: a story's articles: oldest publication first, undated ones last
+_PUBLICATION_ORDER = "published IS NULL, published, seq"
+#: what a PostgreSQL store's name starts with (libpq accepts both)
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class StoreError(Exception):
@@ -100,6 +154,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _marks(count: int) -> str:
+    """Placeholders for an ``IN (...)`` list; ``NULL`` keeps an empty list valid SQL that matches nothing."""
+    return ",".join("?" * count) or "NULL"
+
+
+def _paged(sql: str, params: list[Any], limit: int | None, offset: int) -> tuple[str, list[Any]]:
+    if limit is None:
+        return sql, params
+    return sql + " LIMIT ? OFFSET ?", [*params, limit, offset]
+
+
 @dataclass(frozen=True)
 class LinkRow:
     """What the linker needs of one stored article."""
@@ -112,42 +177,144 @@ class LinkRow:
     language: str
 
 
-class Store:
-    """SQLite store. Use :meth:`transaction` around every batch of writes."""
+class Row(Protocol):
+    """A result row of either backend, read by position or by column name (as :class:`sqlite3.Row`)."""
 
-    def __init__(self, path: str | Path):
-        self.path = str(path)
-        try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
-        self._db.row_factory = sqlite3.Row
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=10000")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise StoreError(f"{self.path} is not a babelwire store: {exc}") from exc
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+
+class Rows(Protocol):
+    """The result of a statement: a DB-API cursor of :class:`Row`."""
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+def is_postgres_url(db: str | Path) -> bool:
+    """Whether ``db`` names a PostgreSQL database (``postgresql://…``) rather than a SQLite file."""
+    return isinstance(db, str) and db.lower().startswith(POSTGRES_SCHEMES)
+
+
+def store_class(db: str | Path) -> type[Store]:
+    """The backend that ``db`` names: :class:`~babelwire.store_postgres.PostgresStore` or :class:`SQLiteStore`."""
+    if is_postgres_url(db):
+        from babelwire.store_postgres import PostgresStore  # psycopg is an optional extra
+
+        return PostgresStore
+    return SQLiteStore
+
+
+def open_store(db: str | Path) -> Store:
+    """Open (creating or migrating as needed) the store ``db`` names: a PostgreSQL URL or a SQLite path."""
+    return store_class(db)(db)
+
+
+class Store:
+    """A babelwire store. Use :meth:`transaction` around every batch of writes.
+
+    ``Store(db)`` opens the backend that ``db`` names, as :func:`open_store` does. Every query is
+    written once, here, with ``?`` placeholders; a subclass brings the connection and the few
+    dialect differences (the class attributes and the methods that raise ``NotImplementedError``).
+    """
+
+    #: the backend's schema: entry ``i`` upgrades version ``i`` to ``i + 1``
+    migrations: ClassVar[tuple[str, ...]] = ()
+    #: LIKE that ignores the case of ASCII letters only (SQLite's LIKE)
+    _like: ClassVar[str] = "LIKE"
+    #: equality and inequality that treat NULL as a value (SQLite's IS and IS NOT)
+    _same: ClassVar[str] = "IS"
+    _differs: ClassVar[str] = "IS NOT"
+
+    #: what the store is, for messages (a file path, or a URL without its password)
+    path: str
+    _db: Any
+    _in_transaction = False
+
+    def __new__(cls, db: str | Path, *args: Any, **kwargs: Any) -> Store:
+        # Store(db) stays the way to open a store: it picks the backend
+        return super().__new__(store_class(db) if cls is Store else cls)
+
+    # --- dialect -------------------------------------------------------------------
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        """Run one statement written with ``?`` placeholders."""
+        raise NotImplementedError
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def _insert(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an ``INSERT`` into a table keyed by ``seq``; returns the new row's ``seq``."""
+        raise NotImplementedError
+
+    def _begin(self) -> None:
+        """Start a write transaction, waiting for any other writer to finish."""
+        raise NotImplementedError
+
+    def _commit(self) -> None:
+        raise NotImplementedError
+
+    def _rollback(self) -> None:
+        """End the open transaction, if any, without its writes."""
+        raise NotImplementedError
+
+    def _read_schema_version(self) -> int:
+        raise NotImplementedError
+
+    def _write_schema_version(self, version: int) -> None:
+        raise NotImplementedError
+
+    def _integrity_problems(self) -> list[str]:
+        """Damage below the schema that the database itself can detect."""
+        return []
+
+    def next_key(self) -> int:
+        """The key the next inserted article will get (keys are never reused)."""
+        raise NotImplementedError
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (or process) commits to the store."""
+        raise NotImplementedError
 
     # --- lifecycle -----------------------------------------------------------------
 
+    def _configure(self) -> None:
+        """Set up a new connection before the schema is looked at."""
+
+    def _set_up(self, database_error: type[Exception]) -> None:
+        """Configure and migrate a new connection; a ``database_error`` means the database is no store.
+
+        The connection is closed when this fails.
+        """
+        try:
+            self._configure()
+            self._migrate()
+        except database_error as exc:
+            self._db.close()
+            raise StoreError(f"{self.path} is not a babelwire store: {exc}") from exc
+        except BaseException:
+            self._db.close()
+            raise
+
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} has schema version {version}, newer than this babelwire ({SCHEMA_VERSION})"
-            )
-        for target in range(version, SCHEMA_VERSION):
+        """Bring the schema to this version, one transaction per migration; refuse a newer schema."""
+        target = len(self.migrations)
+        while (version := self._read_schema_version()) < target:
             with self.transaction():
-                for statement in MIGRATIONS[target].split(";"):
+                if self._read_schema_version() != version:
+                    continue  # another process migrated while this one waited for the lock
+                for statement in self.migrations[version].split(";"):
                     if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version={target + 1}")
+                        self._execute(statement)
+                self._write_schema_version(version + 1)
+        if version > target:
+            raise StoreError(f"{self.path} has schema version {version}, newer than this babelwire ({target})")
 
     def close(self) -> None:
+        """Close the connection."""
         self._db.close()
 
     def __enter__(self) -> Store:
@@ -158,47 +325,67 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        """The schema version the store is at."""
+        return self._read_schema_version()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside commit together or not at all."""
-        self._db.execute("BEGIN IMMEDIATE")
+        """All writes inside commit together or not at all; writers on other connections wait their turn."""
+        if self._in_transaction:
+            raise StoreError("a transaction is already open on this store")
+        self._begin()
+        self._in_transaction = True
         try:
             yield
+            self._commit()
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._rollback()
             raise
-        self._db.execute("COMMIT")
+        finally:
+            self._in_transaction = False
 
     # --- meta ----------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        """A value stored under ``key`` (e.g. the encoder the vectors came from), or ``None``."""
+        row = self._execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        """Store ``value`` under ``key``, replacing what was there."""
+        self._execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     # --- writes --------------------------------------------------------------------
 
     def find_duplicate(self, article: Article) -> str | None:
-        """The id of a stored article that is this one (same id, canonical URL or content)."""
-        row = self._db.execute(
-            "SELECT id FROM articles WHERE id = ? OR content_hash = ? "
-            "OR (canonical_url IS NOT NULL AND canonical_url = ?)",
-            (article.id, article.content_hash, canonical_url(article.url)),
+        """The id of a stored article that is this one: same id, canonical URL, or same text from the same outlet.
+
+        The same text from another outlet is not a duplicate but a syndicated copy (see :mod:`babelwire.copies`).
+        """
+        row = self._execute(
+            "SELECT id FROM articles WHERE id = ? OR (canonical_url IS NOT NULL AND canonical_url = ?) "
+            f"OR (content_hash = ? AND source {self._same} ?)",
+            (article.id, canonical_url(article.url), article.content_hash, article.source),
         ).fetchone()
         return row[0] if row else None
 
-    def insert_article(self, article: Article) -> int:
-        """Store an analysed article (its story comes from :meth:`assign`); returns its key."""
+    def insert_article(self, article: Article, minhash: bytes | None = None) -> int:
+        """Store an analysed article (its story comes from :meth:`assign`); returns its key.
+
+        A copy (``article.copy_of`` set) is stored without embedding: it never enters the linker.
+        """
         published = article.published
-        vector = None if article.embedding is None else np.asarray(article.embedding, np.float32).tobytes()
-        cursor = self._db.execute(
+        vector = None
+        if article.embedding is not None and article.copy_of is None:
+            vector = np.asarray(article.embedding, np.float32).tobytes()
+        return self._insert(
             "INSERT INTO articles (id, url, canonical_url, source, origin, title, text, language, "
             "language_confidence, published, published_source, published_reliable, ingested_at, "
-            "content_hash, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "content_hash, embedding, copy_of, copy_similarity, minhash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id, article.url, canonical_url(article.url), article.source, article.origin,
                 article.title, article.text, article.language, article.language_confidence,
@@ -206,88 +393,107 @@ class Store:
                 str(published.source) if published else str(DateSource.NONE),
                 int(published.reliable) if published else 0,
                 article.ingested_at.isoformat(timespec="seconds"), article.content_hash, vector,
+                article.copy_of, article.copy_similarity, minhash,
             ),
         )
-        assert cursor.lastrowid is not None
-        return int(cursor.lastrowid)
 
-    def next_key(self) -> int:
-        """The key the next inserted article will get (AUTOINCREMENT never reuses keys)."""
-        row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone()
-        return (row[0] if row else 0) + 1
+    def iter_copy_fingerprints(self) -> Iterator[tuple[str, str, bytes | None]]:
+        """``(id, content_hash, minhash)`` of every stored original (not copy), in insertion order."""
+        rows = self._execute("SELECT id, content_hash, minhash FROM articles WHERE copy_of IS NULL ORDER BY seq")
+        for row in rows:
+            yield row[0], row[1], None if row[2] is None else bytes(row[2])
+
+    def article_story_id(self, article_id: str) -> int | None:
+        """The story an article is in."""
+        row = self._execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
 
     def create_story(self, story_id: int, title: str) -> None:
+        """Record a new story (its articles come with :meth:`assign`)."""
         now = _now()
-        self._db.execute(
+        self._execute(
             "INSERT INTO stories (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)",
             (story_id, title, now, now),
         )
 
     def assign(self, key: int, story_id: int, score: float | None) -> None:
         """Put an article into a story."""
-        self._db.execute("UPDATE articles SET story_id = ?, link_score = ? WHERE seq = ?", (story_id, score, key))
-        self._db.execute("UPDATE stories SET updated_at = ? WHERE id = ?", (_now(), story_id))
+        self._execute("UPDATE articles SET story_id = ?, link_score = ? WHERE seq = ?", (story_id, score, key))
+        self._execute("UPDATE stories SET updated_at = ? WHERE id = ?", (_now(), story_id))
 
     def merge_stories(self, source_id: int, target_id: int, article_id: str, score: float) -> None:
         """Fold one story into another and record it."""
         now = _now()
-        self._db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (target_id, source_id))
-        self._db.execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (target_id, now, source_id))
-        self._db.execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (target_id, source_id))
-        self._db.execute(
+        self._execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (target_id, source_id))
+        self._execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (target_id, now, source_id))
+        self._execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (target_id, source_id))
+        self._execute(
             "INSERT INTO story_merges (source_id, target_id, article_id, score, merged_at) VALUES (?, ?, ?, ?, ?)",
             (source_id, target_id, article_id, score, now),
         )
 
     def replace_stories(self, assignments: Sequence[tuple[int, int, float | None]], titles: dict[int, str]) -> None:
-        """Drop every story and merge record, then store new ``(key, story, score)`` assignments."""
-        self._db.execute("UPDATE articles SET story_id = NULL, link_score = NULL")
-        self._db.execute("DELETE FROM story_merges")
-        self._db.execute("DELETE FROM stories")
+        """Drop every story and merge record, then store new ``(key, story, score)`` assignments.
+
+        Syndicated copies follow their originals into the new stories.
+        """
+        self._execute("UPDATE articles SET story_id = NULL, link_score = NULL")
+        self._execute("DELETE FROM story_merges")
+        self._execute("DELETE FROM stories")
         for story_id, title in sorted(titles.items()):
             self.create_story(story_id, title)
-        self._db.executemany(
+        self._executemany(
             "UPDATE articles SET story_id = ?, link_score = ? WHERE seq = ?",
             [(story, score, key) for key, story, score in assignments],
+        )
+        self._execute(
+            "UPDATE articles SET story_id = (SELECT o.story_id FROM articles o WHERE o.id = articles.copy_of) "
+            "WHERE copy_of IS NOT NULL"
         )
 
     # --- reads ---------------------------------------------------------------------
 
     def count_articles(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+        """How many articles (copies included) the store holds."""
+        return int(self._execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     def iter_link_rows(self) -> Iterator[LinkRow]:
         """Every linked article with its vector, in insertion order."""
-        cursor = self._db.execute(
+        rows = self._execute(
             "SELECT seq, id, embedding, story_id, published, published_source, published_reliable, language "
-            "FROM articles WHERE embedding IS NOT NULL ORDER BY seq"
+            "FROM articles WHERE embedding IS NOT NULL AND copy_of IS NULL ORDER BY seq"
         )
-        for row in cursor:
+        for row in rows:
             yield LinkRow(
                 seq=row["seq"], id=row["id"], vector=np.frombuffer(row["embedding"], dtype=np.float32),
                 story_id=row["story_id"], published=_published(row), language=row["language"],
             )
 
     def embedding(self, article_id: str) -> np.ndarray | None:
-        row = self._db.execute("SELECT embedding FROM articles WHERE id = ?", (article_id,)).fetchone()
+        """An article's stored vector (copies have none)."""
+        row = self._execute("SELECT embedding FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if row is None or row[0] is None else np.frombuffer(row[0], dtype=np.float32)
 
     def article(self, article_id: str) -> Article | None:
-        row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        """One stored article, or ``None``."""
+        row = self._execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
         return _article(row) if row else None
 
     def articles_by_keys(self, keys: Sequence[int]) -> dict[int, Article]:
+        """Articles by their key (:meth:`insert_article`'s result); unknown keys are left out."""
         if not keys:
             return {}
-        marks = ",".join("?" * len(keys))
-        rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE seq IN ({marks})", list(keys))
+        rows = self._execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE seq IN ({_marks(len(keys))})", list(keys))
         return {row["seq"]: _article(row) for row in rows}
 
-    def story_articles(self, story_id: int) -> list[Article]:
-        """A story's articles, oldest publication first (undated ones last)."""
-        rows = self._db.execute(
+    def story_articles(self, story_id: int, copies: bool = False) -> list[Article]:
+        """A story's articles, oldest publication first (undated ones last).
+
+        Syndicated copies are left out, or with ``copies=True`` returned alone.
+        """
+        rows = self._execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id = ? "
-            "ORDER BY published IS NULL, published, seq",
+            f"AND copy_of IS {'NOT ' if copies else ''}NULL ORDER BY {_PUBLICATION_ORDER}",
             (story_id,),
         )
         return [_article(row) for row in rows]
@@ -297,7 +503,7 @@ class Store:
         seen = set()
         while story_id not in seen:
             seen.add(story_id)
-            row = self._db.execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
+            row = self._execute("SELECT merged_into FROM stories WHERE id = ?", (story_id,)).fetchone()
             if row is None:
                 return None
             if row[0] is None:
@@ -313,25 +519,12 @@ class Store:
         story_ids: Sequence[int] | None = None,
     ) -> list[Story]:
         """Live stories, newest activity first, with their languages and time span."""
-        where = ["s.merged_into IS NULL"]
-        params: list[object] = []
-        if language:
-            where.append("EXISTS (SELECT 1 FROM articles l WHERE l.story_id = s.id AND l.language = ?)")
-            params.append(language)
-        if story_ids is not None:
-            where.append(f"s.id IN ({','.join('?' * len(story_ids)) or 'NULL'})")
-            params.extend(story_ids)
-        sql = (
-            "SELECT s.id, s.title, s.created_at, s.updated_at, "
-            "MIN(COALESCE(a.published, a.ingested_at)) AS first_seen, "
-            "MAX(COALESCE(a.published, a.ingested_at)) AS last_seen "
-            "FROM stories s JOIN articles a ON a.story_id = s.id "
-            f"WHERE {' AND '.join(where)} GROUP BY s.id ORDER BY last_seen DESC, s.id DESC"
+        spans, params = self._story_filter_sql(language, None, None, (), story_ids)
+        sql, params = _paged(
+            "SELECT s.id, s.title, s.created_at, s.updated_at, f.first_seen, f.last_seen "
+            f"FROM ({spans}) AS f JOIN stories s ON s.id = f.id ORDER BY f.last_seen DESC, f.id DESC",
+            params, limit, offset,
         )
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params.extend([limit, offset])
-        rows = self._db.execute(sql, params).fetchall()
         stories = {
             row["id"]: Story(
                 id=row["id"], title=row["title"],
@@ -339,18 +532,25 @@ class Store:
                 updated_at=datetime.fromisoformat(row["updated_at"]),
                 first_seen=row["first_seen"], last_seen=row["last_seen"],
             )
-            for row in rows
+            for row in self._execute(sql, params).fetchall()
         }
         if stories:
-            marks = ",".join("?" * len(stories))
-            for row in self._db.execute(
-                f"SELECT story_id, id, language FROM articles WHERE story_id IN ({marks}) "
-                "ORDER BY published IS NULL, published, seq",
+            outlets: dict[int, set[str]] = {story_id: set() for story_id in stories}
+            for row in self._execute(
+                "SELECT story_id, id, language, source, copy_of FROM articles "
+                f"WHERE story_id IN ({_marks(len(stories))}) ORDER BY {_PUBLICATION_ORDER}",
                 list(stories),
             ):
                 story = stories[row["story_id"]]
+                # an article without a named source is an outlet of its own: it cannot be shown to repeat one
+                outlets[story.id].add(row["source"] or f"\0{row['id']}")
+                if row["copy_of"] is not None:
+                    story.copies += 1
+                    continue
                 story.article_ids.append(row["id"])
                 story.languages[row["language"]] = story.languages.get(row["language"], 0) + 1
+            for story_id, names in outlets.items():
+                stories[story_id].outlets = len(names)
         return list(stories.values())
 
     def find_story_ids(
@@ -370,14 +570,11 @@ class Store:
         publication span (``first_seen``..``last_seen``) overlaps the range, compared at the precision
         both sides have (a story last seen in ``2023-05`` overlaps a range from ``2023-05-20``).
         Each of ``mentions`` must occur in the title or text of one of the story's articles
-        (SQL ``LIKE``: case-insensitive for ASCII letters only).
+        (case-insensitive for ASCII letters only, on either backend).
         """
         sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids)
-        sql += " ORDER BY last_seen DESC, s.id DESC"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params.extend([limit, offset])
-        return [row[0] for row in self._db.execute(sql, params)]
+        sql, params = _paged(sql + " ORDER BY g.last_seen DESC, g.id DESC", params, limit, offset)
+        return [row[0] for row in self._execute(sql, params)]
 
     def count_stories_matching(
         self,
@@ -390,7 +587,7 @@ class Store:
     ) -> int:
         """How many live stories :meth:`find_story_ids` finds without a limit."""
         sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids)
-        return int(self._db.execute(f"SELECT COUNT(*) FROM ({sql})", params).fetchone()[0])
+        return int(self._execute(f"SELECT COUNT(*) FROM ({sql}) AS f", params).fetchone()[0])
 
     def _story_filter_sql(
         self,
@@ -399,50 +596,50 @@ class Store:
         published_to: str | None,
         mentions: Sequence[str],
         story_ids: Sequence[int] | None,
-    ) -> tuple[str, list[object]]:
-        """The grouped ``SELECT s.id, first_seen, last_seen`` behind :meth:`find_story_ids`."""
+    ) -> tuple[str, list[Any]]:
+        """``SELECT g.id, g.first_seen, g.last_seen`` of the live stories that pass the filters.
+
+        The date filters apply to the grouped spans in an outer query: PostgreSQL allows no output
+        names in ``HAVING``.
+        """
         where = ["s.merged_into IS NULL"]
-        having = []
-        params: list[object] = []
+        params: list[Any] = []
         if language:
             where.append("EXISTS (SELECT 1 FROM articles l WHERE l.story_id = s.id AND l.language = ?)")
             params.append(language)
         for phrase in mentions:
             where.append(
                 "EXISTS (SELECT 1 FROM articles m WHERE m.story_id = s.id "
-                "AND (m.title LIKE ? ESCAPE '\\' OR m.text LIKE ? ESCAPE '\\'))"
+                f"AND (m.title {self._like} ? ESCAPE '\\' OR m.text {self._like} ? ESCAPE '\\'))"
             )
             pattern = "%" + phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             params.extend([pattern, pattern])
         if story_ids is not None:
-            where.append(f"s.id IN ({','.join('?' * len(story_ids)) or 'NULL'})")
+            where.append(f"s.id IN ({_marks(len(story_ids))})")
             params.extend(story_ids)
-        having_params: list[object] = []
+        spans = []
         if published_from:  # the span ends on or after the start of the range
-            having.append("substr(last_seen, 1, 10) >= substr(?, 1, length(substr(last_seen, 1, 10)))")
-            having_params.append(published_from)
+            spans.append("substr(g.last_seen, 1, 10) >= substr(?, 1, length(substr(g.last_seen, 1, 10)))")
+            params.append(published_from)
         if published_to:  # the span starts on or before the end of the range
-            having.append("substr(first_seen, 1, 10) <= ?")
-            having_params.append(published_to)
+            spans.append("substr(g.first_seen, 1, 10) <= ?")
+            params.append(published_to)
         sql = (
-            "SELECT s.id, MIN(COALESCE(a.published, a.ingested_at)) AS first_seen, "
-            "MAX(COALESCE(a.published, a.ingested_at)) AS last_seen "
-            "FROM stories s JOIN articles a ON a.story_id = s.id "
-            f"WHERE {' AND '.join(where)} GROUP BY s.id"
+            f"SELECT g.id, g.first_seen, g.last_seen FROM (SELECT s.id, {_STORY_SPAN} "
+            f"FROM stories s JOIN articles a ON a.story_id = s.id WHERE {' AND '.join(where)} GROUP BY s.id) AS g"
         )
-        if having:
-            sql += f" HAVING {' AND '.join(having)}"
-        return sql, params + having_params
+        if spans:
+            sql += f" WHERE {' AND '.join(spans)}"
+        return sql, params
 
     def articles_of_stories(self, story_ids: Sequence[int]) -> dict[int, list[Article]]:
         """Each story's articles in the order of :meth:`story_articles`, in one query."""
         found: dict[int, list[Article]] = {story_id: [] for story_id in story_ids}
         if not found:
             return found
-        marks = ",".join("?" * len(found))
-        rows = self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id IN ({marks}) "
-            "ORDER BY story_id, published IS NULL, published, seq",
+        rows = self._execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE story_id IN ({_marks(len(found))}) AND copy_of IS NULL "
+            f"ORDER BY story_id, {_PUBLICATION_ORDER}",
             list(found),
         )
         for row in rows:
@@ -451,20 +648,17 @@ class Store:
 
     def language_counts(self) -> dict[str, int]:
         """Articles per language code over the whole store, most frequent first."""
-        rows = self._db.execute(
-            "SELECT language, COUNT(*) AS n FROM articles WHERE story_id IS NOT NULL "
+        rows = self._execute(
+            "SELECT language, COUNT(*) AS n FROM articles WHERE story_id IS NOT NULL AND copy_of IS NULL "
             "GROUP BY language ORDER BY n DESC, language"
         )
         return {row["language"]: row["n"] for row in rows}
 
-    def data_version(self) -> int:
-        """A number that changes whenever another connection (or process) commits to the store."""
-        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
-
     def merges(self, story_id: int | None = None) -> list[StoryMerge]:
+        """Recorded story merges, oldest first; with ``story_id`` only those into that story."""
         sql = "SELECT source_id, target_id, article_id, score, merged_at FROM story_merges"
-        rows = self._db.execute(sql + (" WHERE target_id = ?" if story_id else "") + " ORDER BY id",
-                                (story_id,) if story_id else ())
+        rows = self._execute(sql + (" WHERE target_id = ?" if story_id else "") + " ORDER BY id",
+                             (story_id,) if story_id else ())
         return [
             StoryMerge(row["source_id"], row["target_id"], datetime.fromisoformat(row["merged_at"]),
                        row["article_id"], row["score"])
@@ -473,17 +667,18 @@ class Store:
 
     def cached_story_analysis(self, fingerprint: str) -> str | None:
         """A story analysis (JSON) cached under its fingerprint, or ``None``."""
-        row = self._db.execute("SELECT analysis FROM story_analyses WHERE fingerprint = ?", (fingerprint,)).fetchone()
+        row = self._execute("SELECT analysis FROM story_analyses WHERE fingerprint = ?", (fingerprint,)).fetchone()
         return row[0] if row else None
 
     def save_story_analysis(self, story_id: int, fingerprint: str, analysis: str) -> None:
         """Cache a story's analysis (JSON), replacing the story's older ones."""
         with self.transaction():
-            self._db.execute("DELETE FROM story_analyses WHERE story_id = ? AND fingerprint != ?",
-                             (story_id, fingerprint))
-            self._db.execute(
-                "INSERT OR REPLACE INTO story_analyses (fingerprint, story_id, analysis, computed_at) "
-                "VALUES (?, ?, ?, ?)",
+            self._execute("DELETE FROM story_analyses WHERE story_id = ? AND fingerprint != ?",
+                          (story_id, fingerprint))
+            self._execute(
+                "INSERT INTO story_analyses (fingerprint, story_id, analysis, computed_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (fingerprint) DO UPDATE SET story_id = excluded.story_id, "
+                "analysis = excluded.analysis, computed_at = excluded.computed_at",
                 (fingerprint, story_id, analysis, _now()),
             )
 
@@ -496,25 +691,87 @@ class Store:
             "WHERE s.merged_into IS NOT NULL",
             "live stories without articles": "SELECT COUNT(*) FROM stories s WHERE s.merged_into IS NULL AND NOT "
             "EXISTS (SELECT 1 FROM articles a WHERE a.story_id = s.id)",
-            "duplicate content": "SELECT COUNT(*) - COUNT(DISTINCT content_hash) FROM articles",
+            "duplicate content": "SELECT COUNT(*) - COUNT(DISTINCT content_hash) FROM articles WHERE copy_of IS NULL",
+            "copies of missing articles": "SELECT COUNT(*) FROM articles c WHERE c.copy_of IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM articles o WHERE o.id = c.copy_of AND o.copy_of IS NULL)",
+            "copies outside their original's story": "SELECT COUNT(*) FROM articles c JOIN articles o "
+            f"ON o.id = c.copy_of WHERE c.story_id {self._differs} o.story_id",
         }
         for name, sql in checks.items():
-            count = self._db.execute(sql).fetchone()[0]
+            count = self._execute(sql).fetchone()[0]
             if count:
                 problems.append(f"{count} {name}")
+        return problems + self._integrity_problems()
+
+
+class SQLiteStore(Store):
+    """The embedded store: one SQLite file in WAL mode (readers never wait for the writer)."""
+
+    migrations = MIGRATIONS
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        self._db.row_factory = sqlite3.Row
+        self._set_up(sqlite3.DatabaseError)
+
+    def _configure(self) -> None:
+        self._db.execute("PRAGMA busy_timeout=10000")  # first: switching a new file to WAL may wait too
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        return self._db.execute(sql, params)
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._db.executemany(sql, rows)
+
+    def _insert(self, sql: str, params: Sequence[Any]) -> int:
+        cursor = self._db.execute(sql, params)
+        assert cursor.lastrowid is not None
+        return int(cursor.lastrowid)
+
+    def _begin(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")  # take the write lock now, not at the first write
+
+    def _commit(self) -> None:
+        self._db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    def _read_schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _write_schema_version(self, version: int) -> None:
+        self._db.execute(f"PRAGMA user_version={int(version)}")
+
+    def _integrity_problems(self) -> list[str]:
         integrity = self._db.execute("PRAGMA integrity_check").fetchone()[0]
-        if integrity != "ok":
-            problems.append(f"integrity check: {integrity}")
-        return problems
+        return [] if integrity == "ok" else [f"integrity check: {integrity}"]
+
+    def next_key(self) -> int:
+        """The key the next inserted article will get (AUTOINCREMENT never reuses keys)."""
+        row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone()
+        return (row[0] if row else 0) + 1
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection (or process) commits to the store."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
 
-def _published(row: sqlite3.Row) -> PublishedDate | None:
+def _published(row: Row) -> PublishedDate | None:
     if row["published"] is None:
         return None
     return PublishedDate(row["published"], DateSource(row["published_source"]), bool(row["published_reliable"]))
 
 
-def _article(row: sqlite3.Row) -> Article:
+def _article(row: Row) -> Article:
     article = Article(
         title=row["title"], text=row["text"], url=row["url"], source=row["source"], origin=row["origin"],
         published=_published(row), language=row["language"], language_confidence=row["language_confidence"],
@@ -522,4 +779,6 @@ def _article(row: sqlite3.Row) -> Article:
     )
     article.story_id = row["story_id"]
     article.link_score = row["link_score"]
+    article.copy_of = row["copy_of"]
+    article.copy_similarity = row["copy_similarity"]
     return article
