@@ -78,7 +78,9 @@ def test_failed_batch_rolls_back_and_the_linker_recovers(tmp_path: Path, hashing
     # "Two" was committed in its own batch before the failure; nothing half-written
     assert hashing_tracker.store.count_articles() == 2
     assert hashing_tracker.store.check_consistency() == []
-    report = hashing_tracker.add([Article(title="Three", text=ARTICLE_EN + " Three.")])
+    # (a new text: "One" plus a word would be a syndicated copy of it, which is not linked)
+    third = "Flooding closed the coastal railway for a second day while crews repaired the damaged embankment."
+    report = hashing_tracker.add([Article(title="Three", text=third)])
     assert report.added == 1 and len(hashing_tracker.linker) == 3
 
 

@@ -249,6 +249,9 @@ def evaluate_clusters(
             for story in tracker.stories():
                 for article_id in story.article_ids:
                     predicted[article_id] = story.id
+                if story.copies:  # a syndicated copy is in its original's story
+                    for copy in tracker.story_copies(story.id):
+                        predicted[copy.id] = story.id
         finally:
             tracker.close()
     gold = {key: value for key, value in gold.items() if key in predicted}  # duplicates were skipped

@@ -67,6 +67,13 @@ class Settings:
     #: nearest neighbours fetched from the vector index per new article
     link_neighbours: int = 50
 
+    # --- syndicated copies (babelwire.copies) ---
+    #: shingle Jaccard similarity from which an article is a copy of an earlier one;
+    #: 1.0 keeps only exact copies (same title and text from another outlet)
+    copy_threshold: float = 0.7
+    #: MinHash permutations per signature (stored with each article: 4 bytes each)
+    copy_num_perm: int = 64
+
     # --- ingest ---
     #: articles written per transaction: a crash loses at most one batch
     ingest_batch_size: int = 32

@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from babelwire.analysis import Components, Stage, build_stages
+from babelwire.copies import CopyDetector, Fingerprint, MinHashCopyDetector
 from babelwire.encoders import Encoder, make_encoder
 from babelwire.index import UsearchIndex, VectorIndex
 from babelwire.langid import LanguageIdentifier, LinguaIdentifier, Py3LangidIdentifier
 from babelwire.linking import StoryLinker, relink
 from babelwire.readers import ReadResult, read_inputs
 from babelwire.settings import Settings, default_db_path
-from babelwire.store import Store, StoreError, canonical_url
+from babelwire.store import Store, StoreError, canonical_url, open_store
 from babelwire.types import Article, IngestProblem, IngestReport, LinkDecision, SearchHit, Story
 
 if TYPE_CHECKING:
@@ -61,16 +62,24 @@ class Tracker:
         language_identifier: LanguageIdentifier | None = None,
         index_factory: Callable[[int], VectorIndex] = UsearchIndex,
         store: Store | None = None,
+        copy_detector_factory: Callable[[Settings], CopyDetector] | None = None,
     ):
         self.settings = settings or Settings()
-        self.store = store or Store(db or default_db_path())
-        self.encoder = encoder or make_encoder(self.settings.encoder)
+        self.store = store or open_store(db or default_db_path())
+        try:
+            self.encoder = encoder or make_encoder(self.settings.encoder)
+            self._check_encoder()
+        except BaseException:
+            if store is None:  # opened here: don't leak the connection (a server's, with PostgreSQL)
+                self.store.close()
+            raise
         self._language_identifier = language_identifier
         self.index_factory = index_factory
         self._stages: list[Stage] | None = None
         self._linker: StoryLinker | None = None
         self._pair_scorer: PairScorer | None = None
-        self._check_encoder()
+        self.copy_detector_factory = copy_detector_factory or _default_copy_detector
+        self._copy_detector: CopyDetector | None = None
 
     # --- set-up --------------------------------------------------------------------
 
@@ -105,6 +114,15 @@ class Tracker:
         if self._linker is None:
             self._linker = self._load_linker()
         return self._linker
+
+    @property
+    def copy_detector(self) -> CopyDetector:
+        """Syndicated-copy detection over the stored originals, rebuilt from the store on first use."""
+        if self._copy_detector is None:
+            detector = self.copy_detector_factory(self.settings)
+            detector.load(self.store.iter_copy_fingerprints())
+            self._copy_detector = detector
+        return self._copy_detector
 
     def _load_linker(self) -> StoryLinker:
         linker = StoryLinker(self.settings, self.encoder.dim, self.index_factory)
@@ -147,19 +165,40 @@ class Tracker:
         for batch in _batched(items, self.settings.ingest_batch_size):
             fresh = self._select_new(batch, report)
             if fresh:
-                if not analysed:
-                    fresh = self.analyse(fresh)
-                report.decisions.extend(self._link_and_store(fresh))
-                report.added += len(fresh)
+                try:
+                    fingerprints = self._mark_copies(fresh)
+                    originals = [article for article in fresh if article.copy_of is None]
+                    if not analysed and originals:  # copies are not embedded: they are never linked
+                        self.analyse(originals)
+                    report.decisions.extend(self._link_and_store(fresh, fingerprints))
+                except BaseException:
+                    self._copy_detector = None  # it saw articles that were not stored: rebuild on next use
+                    raise
+                report.copies += len(fresh) - len(originals)
+                report.added += len(originals)
             if progress:
                 progress(len(batch))
         return report
 
     def analyse(self, articles: list[Article]) -> list[Article]:
-        """Run the analysis stages (language, sentences, embedding…) over a batch of articles."""
+        """Run the analysis stages (language, sentences, embedding…) over a batch of articles, in place."""
         for stage in self.stages:
             articles = stage(articles)
         return articles
+
+    def _mark_copies(self, articles: list[Article]) -> dict[str, Fingerprint]:
+        """Set ``copy_of`` on the articles that copy an earlier one; the originals' fingerprints, by id."""
+        detector = self.copy_detector
+        fingerprints = {}
+        for article in articles:
+            fingerprint = detector.fingerprint(article)
+            match = detector.match(fingerprint)
+            if match is None:
+                detector.add(article.id, fingerprint)
+                fingerprints[article.id] = fingerprint
+            else:
+                article.copy_of, article.copy_similarity = match.original_id, match.similarity
+        return fingerprints
 
     def _select_new(self, batch: list[ReadResult], report: IngestReport) -> list[Article]:
         fresh: list[Article] = []
@@ -171,7 +210,8 @@ class Tracker:
             if len(item.text) < self.settings.min_text_chars:
                 report.problems.append(IngestProblem(item.origin, f"too little text ({len(item.text)} characters)"))
                 continue
-            keys = {item.content_hash, item.id, canonical_url(item.url)} - {None}
+            # the same text from another outlet is a copy, not a duplicate (see _mark_copies)
+            keys = {(item.content_hash, item.source), item.id, canonical_url(item.url)} - {None}
             if keys & seen or self.store.find_duplicate(item):
                 report.duplicates += 1
                 continue
@@ -179,14 +219,18 @@ class Tracker:
             fresh.append(item)
         return fresh
 
-    def _link_and_store(self, articles: list[Article]) -> list[LinkDecision]:
+    def _link_and_store(self, articles: list[Article], fingerprints: dict[str, Fingerprint]) -> list[LinkDecision]:
         linker = self.linker
         decisions = []
+        batch = {article.id: article for article in articles}
         try:
             with self.store.transaction():
                 for article in articles:
+                    if article.copy_of is not None:
+                        self._store_copy(article, batch.get(article.copy_of))
+                        continue
                     assert article.embedding is not None, "the 'embed' stage must run before linking"
-                    key = self.store.insert_article(article)
+                    key = self.store.insert_article(article, fingerprints[article.id].minhash_bytes())
                     interval = article.published.interval() if article.published else None
                     decision = linker.link(key, article.id, article.embedding, interval, article.language)
                     if decision.new_story:
@@ -200,6 +244,16 @@ class Tracker:
             self._linker = None  # the in-memory graph ran ahead of the store: rebuild it on next use
             raise
         return decisions
+
+    def _store_copy(self, copy: Article, original: Article | None) -> None:
+        """Store a syndicated copy in its original's story (the original is in this batch or stored)."""
+        if original is None:
+            original = self.store.article(copy.copy_of or "")
+        assert original is not None and original.story_id is not None, f"copy {copy.id} of an unknown article"
+        copy.language, copy.language_confidence = original.language, original.language_confidence
+        copy.story_id, copy.link_score = original.story_id, None
+        key = self.store.insert_article(copy)
+        self.store.assign(key, original.story_id, None)
 
     def relink(self) -> int:
         """Re-link the whole store from scratch in publication order; returns the story count.
@@ -248,6 +302,11 @@ class Tracker:
             return None
         return found[0], self.store.story_articles(live)
 
+    def story_copies(self, story_id: int) -> list[Article]:
+        """A story's syndicated copies (articles stored as copies of its articles), oldest first."""
+        live = self.store.resolve_story_id(story_id)
+        return [] if live is None else self.store.story_articles(live, copies=True)
+
     def compare(self, first_id: str, second_id: str) -> PairScore:
         """How alike two stored articles are (1 = same event), with the features that drove it."""
         articles = [self.store.article(article_id) for article_id in (first_id, second_id)]
@@ -276,6 +335,10 @@ class Tracker:
                 published=article.published.value if article.published else None, source=article.source,
             ))
         return hits
+
+
+def _default_copy_detector(settings: Settings) -> CopyDetector:
+    return MinHashCopyDetector(settings.copy_threshold, settings.copy_num_perm)
 
 
 def _first_words(text: str, limit: int = 90) -> str:

@@ -28,6 +28,7 @@ class DateSource(StrEnum):
     URL = "url"  # a date in the URL path
     FEED = "feed"  # the feed entry's published/updated field
     JSONL = "jsonl"  # the ``published`` field of a JSONL record
+    CRAWL = "crawl"  # when a web archive (WARC) captured the page: only a bound, so unreliable
     CALLER = "caller"  # given through the Python API
     INFERRED = "inferred"  # derived from the article's story
     NONE = "none"  # no date found
@@ -87,6 +88,9 @@ class Article:
     # link result
     story_id: int | None = None
     link_score: float | None = None
+    # a syndicated copy: the id of the stored article it repeats, and how alike they are (MinHash Jaccard)
+    copy_of: str | None = None
+    copy_similarity: float | None = None
 
     def __post_init__(self) -> None:
         self.title = normalize_text(self.title or "")
@@ -94,7 +98,11 @@ class Article:
         if not self.content_hash:
             self.content_hash = content_hash(self.title, self.text)
         if not self.id:
-            self.id = self.content_hash[:16]
+            # the same text at another address or outlet is another article (a syndicated copy)
+            key, address = self.content_hash, self.url or self.source
+            if address:
+                key = hashlib.sha256(f"{self.content_hash}\n{address}".encode()).hexdigest()
+            self.id = key[:16]
 
     @property
     def lead(self) -> str:
@@ -115,6 +123,8 @@ class Story:
     first_seen: str | None = None  # earliest publication (or ingest) time, ISO
     last_seen: str | None = None
     merged_into: int | None = None
+    copies: int = 0  # syndicated copies of its articles, not counted in article_ids
+    outlets: int = 0  # distinct sources over articles and copies (articles without a source count once each)
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,7 @@ class IngestReport:
 
     added: int = 0
     duplicates: int = 0
+    copies: int = 0  # stored as syndicated copies of other articles (not linked on their own)
     problems: list[IngestProblem] = field(default_factory=list)
     decisions: list[LinkDecision] = field(default_factory=list)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,8 @@ def story_summary(story: Story, articles: list[Article] | None = None) -> dict[s
         "languages": sorted(story.languages),
         "language_counts": dict(sorted(story.languages.items())),
         "article_count": len(story.article_ids),
+        "copy_count": story.copies,
+        "outlet_count": story.outlets,
         "first_seen": story.first_seen,
         "last_seen": story.last_seen,
     }
@@ -64,7 +67,21 @@ def story_summary(story: Story, articles: list[Article] | None = None) -> dict[s
     return data
 
 
-def story_detail(story: Story, articles: list[Article], analysis: dict[str, Any] | None = None) -> dict[str, Any]:
+def copy_summary(copy: Article) -> dict[str, Any]:
+    """A syndicated copy as listed under its story: where it ran, and which article it repeats."""
+    return {
+        **article_summary(copy),
+        "copy_of": copy.copy_of,
+        "similarity": None if copy.copy_similarity is None else round(copy.copy_similarity, 4),
+    }
+
+
+def story_detail(
+    story: Story,
+    articles: list[Article],
+    analysis: dict[str, Any] | None = None,
+    copies: Sequence[Article] = (),
+) -> dict[str, Any]:
     """One story with its full articles and what they say (``babelwire story --json``).
 
     Besides :func:`story_summary`, each article carries its ``shared`` and ``unique`` statements,
@@ -72,7 +89,8 @@ def story_detail(story: Story, articles: list[Article], analysis: dict[str, Any]
     it mentions resolved against its publication date, and for an undated article ``published_inferred``
     (a range from its story, ``source: inferred``, with the articles it came from); the story carries its
     ``entities``, ``quotes`` and ``coverage`` (statements only one language's articles make, and a
-    ``summary`` of the most central statements with their sources). ``analysis`` is
+    ``summary`` of the most central statements with their sources), and its syndicated ``copies``
+    (:func:`copy_summary`; they are not analysed: they say what their originals say). ``analysis`` is
     :func:`story_analysis`'s result, computed when not given.
     """
     analysis = story_analysis(story, articles) if analysis is None else analysis
@@ -90,7 +108,7 @@ def story_detail(story: Story, articles: list[Article], analysis: dict[str, Any]
         )
         details.append(detail)
     return {
-        **story_summary(story), "articles": details,
+        **story_summary(story), "articles": details, "copies": [copy_summary(copy) for copy in copies],
         "entities": list(analysis.get("entities", [])), "quotes": list(analysis.get("quotes", [])),
         "coverage": analysis.get("coverage", {"by_language": {}, "summary": []}),
     }
@@ -136,7 +154,7 @@ def _timeline_key(article: Article) -> tuple[bool, datetime]:
     return False, article.published.interval()[0]
 
 
-def story_page(story: Story, articles: list[Article]) -> dict[str, Any]:
+def story_page(story: Story, articles: list[Article], copies: Sequence[Article] = ()) -> dict[str, Any]:
     """One story as ``GET /api/stories/{id}`` serves it and the story page shows it.
 
     :func:`story_detail` plus a ``timeline`` (article summaries by publication time, undated last),
@@ -144,7 +162,7 @@ def story_page(story: Story, articles: list[Article]) -> dict[str, Any]:
     others and those only it made (``unique``); see :func:`story_analysis`.
     """
     analysis = story_analysis(story, articles)
-    page = story_detail(story, articles)
+    page = story_detail(story, articles, copies=copies)
     for article in page["articles"]:
         statements = analysis["statements"].get(article["id"], {})
         article["shared"] = list(statements.get("shared", []))
@@ -182,6 +200,7 @@ def ingest_summary(report: IngestReport) -> dict[str, Any]:
     return {
         "added": report.added,
         "duplicates": report.duplicates,
+        "copies": report.copies,
         "new_stories": report.new_stories,
         "merges": sum(len(d.merged_story_ids) for d in report.decisions),
         "problems": [{"input": p.origin, "reason": p.reason} for p in report.problems],

@@ -166,7 +166,8 @@ class Catalog:
         """One story (an id of a merged story leads to its successor) as :func:`views.story_page`."""
         with self._reading() as reader:
             found = reader.story(story_id)
-        return None if found is None else views.story_page(*found)
+            copies = [] if found is None else reader.story_copies(found[0].id)
+        return None if found is None else views.story_page(*found, copies=copies)
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article as :func:`views.article_detail`, or ``None``."""

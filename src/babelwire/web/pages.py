@@ -125,7 +125,8 @@ def _story_card(story: dict[str, Any]) -> dict[str, Any]:
     title_language = next((a["language"] for a in story["articles"] if a["title"] == story["title"]), None)
     dated = sorted(a["published"] for a in story["articles"] if a["published"])
     return {
-        **story, "outlets": views.story_outlets(story["articles"]), "title_language": title_language,
+        **story, "outlets": views.story_outlets(story["articles"] + story.get("copies", [])),
+        "title_language": title_language,
         "published_span": (dated[0], dated[-1]) if dated else (None, None),
     }
 

@@ -1,0 +1,142 @@
+"""Syndicated copies: reprints are stored, attached to their original, and never inflate a story."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from babelwire.copies import MinHashCopyDetector, shingles
+from babelwire.store import MIGRATIONS, Store
+from babelwire.tracker import Tracker
+from babelwire.types import Article, DateSource, PublishedDate
+
+# a wire story written for these tests, and what outlets do to it when they reprint it
+WIRE = (
+    "The harbour authority of Port Alvera closed the northern shipping lane on Tuesday after a cargo ship lost "
+    "power and drifted onto a sandbank near the lighthouse. Tugboats tried for six hours to pull the vessel free "
+    "before the tide turned. Nobody was hurt, the authority said, and no fuel has leaked. Around forty ships are "
+    "waiting at anchor outside the harbour, and the fishing cooperative warned that fresh catches could spoil if "
+    "the lane stays closed until the weekend. Engineers will inspect the hull on Wednesday morning."
+)
+REPRINT = WIRE.replace("Engineers will inspect the hull on Wednesday morning.", "") + " (Reporting by the wire desk.)"
+# the same event, reported independently: other words, other facts
+OWN_REPORT = (
+    "Dozens of vessels sat idle off Port Alvera on Tuesday evening: a freighter without engine power had run "
+    "aground beside the old lighthouse and blocked the only deep channel into the port. Local fishermen said "
+    "they would lose a week of income. The port's director promised the channel would reopen once divers had "
+    "checked the damage, possibly by Thursday."
+)
+
+
+def _article(text: str, source: str | None, url: str | None = None, title: str = "Ship aground at Port Alvera",
+             day: str = "2026-03-03") -> Article:
+    published = PublishedDate(day, DateSource.CALLER, True)
+    return Article(title=title, text=text, source=source, url=url, published=published)
+
+
+def test_shingles_use_characters_for_scripts_without_spaces() -> None:
+    chinese = "港口管理局周二关闭了北部航道因为一艘货船失去动力搁浅在灯塔附近的沙洲上拖船试图将其拉出"
+    assert all(len(shingle) == 7 for shingle in shingles(chinese))
+    assert len(shingles("one two three four five six")) == 2
+
+
+def test_detector_finds_reprints_but_not_independent_reports() -> None:
+    detector = MinHashCopyDetector(threshold=0.7)
+    original = _article(WIRE, "wire.example")
+    detector.add(original.id, detector.fingerprint(original))
+    reprint = detector.match(detector.fingerprint(_article(REPRINT, "daily.example", title="Lane closed")))
+    assert reprint is not None and reprint.original_id == original.id and 0.7 <= reprint.similarity < 1.0
+    exact = detector.match(detector.fingerprint(_article(WIRE, "other.example")))
+    assert exact is not None and exact.similarity == 1.0
+    assert detector.match(detector.fingerprint(_article(OWN_REPORT, "local.example"))) is None
+    # a short text shares phrases by chance: only the exact same text counts
+    short = _article("Port Alvera closed its northern lane after a ship ran aground.", "a.example")
+    detector.add(short.id, detector.fingerprint(short))
+    near_short = _article("Port Alvera closed its northern lane after a ship ran aground on Tuesday.", "b.example")
+    assert detector.match(detector.fingerprint(near_short)) is None
+
+
+def test_signatures_survive_the_store(tmp_path: Path) -> None:
+    """A detector rebuilt from stored bytes matches like the one that made them."""
+    first = MinHashCopyDetector()
+    original = _article(WIRE, "wire.example")
+    fingerprint = first.fingerprint(original)
+    first.add(original.id, fingerprint)
+    second = MinHashCopyDetector()
+    second.load([(original.id, original.content_hash, fingerprint.minhash_bytes())])
+    reprint = _article(REPRINT, "daily.example")
+    match = second.match(second.fingerprint(reprint))
+    assert match is not None and match.original_id == original.id
+    assert match == first.match(first.fingerprint(reprint))
+
+
+def test_copies_join_the_story_without_inflating_it(hashing_tracker: Tracker, tmp_path: Path) -> None:
+    tracker = hashing_tracker
+    report = tracker.add([
+        _article(WIRE, "wire.example", "https://wire.example/ship"),
+        _article(WIRE, "herald.example", "https://herald.example/ship"),  # the same text elsewhere
+        _article(REPRINT, "daily.example", "https://daily.example/lane", title="Lane closed"),  # trimmed, signed
+        _article(WIRE, "wire.example", "https://wire.example/ship?utm_source=feed"),  # the same article again
+        _article(OWN_REPORT, "local.example", "https://local.example/aground", title="Freighter blocks channel"),
+    ])
+    assert (report.added, report.copies, report.duplicates) == (2, 2, 1)
+    assert not tracker.store.check_consistency()
+    story = next(s for s in tracker.stories() if s.copies)
+    assert story.copies == 2
+    original_id = _article(WIRE, "wire.example", "https://wire.example/ship").id
+    assert original_id in story.article_ids
+    copies = tracker.story_copies(story.id)
+    assert {copy.source for copy in copies} == {"herald.example", "daily.example"}
+    assert all(copy.copy_of == original_id and copy.story_id == story.id for copy in copies)
+    assert all(copy.id not in story.article_ids for copy in copies)
+    # copies are never linked or searched on their own: they have no vector
+    assert all(tracker.store.embedding(copy.id) is None for copy in copies)
+    assert sum(story.languages.values()) == len(story.article_ids)
+    expected_outlets = 3 + (1 if _article(OWN_REPORT, "local.example").id in story.article_ids else 0)
+    assert story.outlets == expected_outlets
+
+    # a new process rebuilds the detector from the store: a later reprint is still a copy
+    db = tracker.store.path
+    tracker.close()
+    reopened = Tracker(db, tracker.settings, encoder=tracker.encoder, language_identifier=tracker.language_identifier)
+    try:
+        later = reopened.add([_article(REPRINT + " Updated.", "evening.example", "https://evening.example/x")])
+        assert (later.added, later.copies) == (0, 1)
+        assert reopened.relink() >= 1  # re-linking from scratch keeps copies with their originals
+        assert not reopened.store.check_consistency()
+        story_after = reopened.store.resolve_story_id(reopened.store.article_story_id(original_id) or 0)
+        assert story_after is not None and len(reopened.story_copies(story_after)) == 3
+    finally:
+        reopened.close()
+
+
+def test_copy_threshold_one_keeps_only_exact_copies(tmp_path: Path, language_identifier) -> None:
+    from babelwire.encoders import HashingEncoder
+    from babelwire.settings import Settings
+
+    settings = Settings(encoder="hashing", copy_threshold=1.0)
+    with Tracker(tmp_path / "exact.db", settings, encoder=HashingEncoder(),
+                 language_identifier=language_identifier) as tracker:
+        report = tracker.add([
+            _article(WIRE, "wire.example"), _article(REPRINT, "daily.example"), _article(WIRE, "herald.example"),
+        ])
+        assert (report.added, report.copies) == (2, 1)
+
+
+def test_the_copies_migration_keeps_stored_articles(tmp_path: Path) -> None:
+    old = tmp_path / "v2.db"
+    with sqlite3.connect(old) as connection:  # a store as schema version 2 made it, with one article
+        connection.executescript(MIGRATIONS[0] + ";" + MIGRATIONS[1])
+        connection.execute("INSERT INTO stories VALUES (1, 't', '2026-01-01', '2026-01-01', NULL)")
+        connection.execute(
+            "INSERT INTO articles (id, origin, title, text, language, language_confidence, published_source, "
+            "published_reliable, ingested_at, content_hash, story_id) "
+            "VALUES ('a1', 'x.txt', 't', 'some text', 'en', 1.0, 'none', 0, '2026-01-01', 'h1', 1)"
+        )
+        connection.execute("PRAGMA user_version=2")
+    with Store(old) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        article = store.article("a1")
+        assert article is not None and article.text == "some text" and article.story_id == 1
+        assert article.copy_of is None and not store.check_consistency()
+        assert store.find_duplicate(Article(title="t", text="other", id="a1")) == "a1"
