@@ -17,7 +17,6 @@ The JSON is :mod:`babelwire.views`, the same as the CLI's ``--json`` output::
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -35,8 +34,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import babelwire
 from babelwire.encoders import Encoder
 from babelwire.langid import LanguageIdentifier
-from babelwire.readers.base import Source
-from babelwire.readers.jsonl import JsonlReader, article_from_record
+from babelwire.readers.base import ReadError, Source
+from babelwire.readers.jsonl import JsonlReader, article_from_record, parse_json
 from babelwire.settings import Settings
 from babelwire.types import Article, IngestProblem
 from babelwire.web import CatalogDep
@@ -47,6 +46,8 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 #: largest accepted ``POST /api/articles`` body
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+#: the largest integer SQLite stores: a bigger id or offset cannot even be looked up
+SQLITE_MAX_INTEGER = 2**63 - 1
 #: media types read as JSON Lines by ``POST /api/articles`` (anything else is read as JSON)
 JSON_LINES_TYPES = frozenset({"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonl"})
 #: scripts and styles only from this server: an injected inline script or handler would not run
@@ -93,7 +94,7 @@ ToParam = Annotated[date | None, Query(alias="to", description="Only stories who
 EntityParam = Annotated[str | None, Query(description="Only stories with an article naming this (title or text).")]
 QueryParam = Annotated[str | None, Query(description="Text in any language; results come most relevant first.")]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
-OffsetParam = Annotated[int, Query(ge=0)]
+OffsetParam = Annotated[int, Query(ge=0, le=SQLITE_MAX_INTEGER)]
 
 
 def _given(value: str | None) -> str | None:
@@ -130,7 +131,7 @@ def list_stories(
 @read_router.get("/stories/{story_id}")
 def get_story(catalog: CatalogDep, story_id: int) -> dict[str, Any]:
     """One story (a merged story's id gives its successor): full articles, timeline, entities, quotes."""
-    found = catalog.story(story_id)
+    found = catalog.story(story_id) if abs(story_id) <= SQLITE_MAX_INTEGER else None
     if found is None:
         raise _not_found(f"story {story_id}")
     return found
@@ -197,11 +198,14 @@ def parse_articles(body: bytes, media_type: str, settings: Settings) -> list[Art
     A record that is not an article becomes a problem naming it (``request:N``); the rest go on.
     """
     if media_type in JSON_LINES_TYPES:
-        return list(JsonlReader().read(Source(origin="request", data=body), settings))
+        try:
+            return list(JsonlReader().read(Source(origin="request", data=body), settings))
+        except ReadError as exc:  # no line at all
+            raise HTTPException(status_code=400, detail=f"the body holds no JSON lines ({exc})") from exc
     try:
-        data = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HTTPException(status_code=400, detail=f"the body is not JSON: {exc}") from exc
+        data = parse_json(body)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=f"the body is {exc}") from exc
     records = data if isinstance(data, list) else [data]
     items: list[Article | IngestProblem] = []
     for number, record in enumerate(records, start=1):

@@ -17,6 +17,7 @@ from babelwire.readers.fetch import fetch_url, is_url
 from babelwire.readers.html import HtmlReader
 from babelwire.readers.jsonl import JsonlReader
 from babelwire.readers.text import TextReader
+from babelwire.readers.warc import WarcReader
 from babelwire.settings import Settings
 from babelwire.types import IngestProblem
 
@@ -35,12 +36,17 @@ def register_reader(reader: Reader) -> Reader:
     return reader
 
 
-for _reader in (FeedReader(), HtmlReader(), JsonlReader(), TextReader()):
+for _reader in (WarcReader(), FeedReader(), HtmlReader(), JsonlReader(), TextReader()):
     register_reader(_reader)
 
 
-def _claimed_extensions() -> set[str]:
-    return {ext for reader in READERS.values() for ext in reader.extensions}
+def _reader_by_name(name: str) -> Reader | None:
+    """The reader claiming a file name's extension; matched on the name's end, so ``.warc.gz`` works too."""
+    name = name.lower()
+    for reader in READERS.values():
+        if any(name.endswith(extension) for extension in reader.extensions):
+            return reader
+    return None
 
 
 def pick_reader(source: Source) -> Reader:
@@ -51,9 +57,11 @@ def pick_reader(source: Source) -> Reader:
             return READERS["feed"]
         if "html" in content_type:
             return READERS["html"]
-    for reader in READERS.values():
-        if source.suffix in reader.extensions:
-            return reader
+        if "warc" in content_type:
+            return READERS["warc"]
+    by_name = _reader_by_name(source.name)
+    if by_name is not None:
+        return by_name
     head = source.head()
     for reader in READERS.values():
         if reader.sniff(head):
@@ -63,7 +71,6 @@ def pick_reader(source: Source) -> Reader:
 
 def iter_sources(inputs: Iterable[str | Path], settings: Settings) -> Iterator[Source | IngestProblem]:
     """Expand paths (directories recursively, in sorted order) and fetch URLs."""
-    claimed = _claimed_extensions()
     for item in inputs:
         text = str(item)
         if is_url(text):
@@ -81,7 +88,7 @@ def iter_sources(inputs: Iterable[str | Path], settings: Settings) -> Iterator[S
                         continue
                     child = Path(root) / name
                     suffix = child.suffix.lower()
-                    if suffix and suffix not in claimed:
+                    if suffix and _reader_by_name(name) is None:
                         yield IngestProblem(str(child), f"skipped: no reader for '{suffix}' files")
                         continue
                     yield Source(origin=str(child), path=child)

@@ -33,12 +33,17 @@ class Source:
     content_type: str | None = None
 
     @property
-    def suffix(self) -> str:
-        """Lower-case file extension (``.html``), from the path or the URL."""
+    def name(self) -> str:
+        """Lower-case file name (``cc-news.warc.gz``), from the path or the URL."""
         name = str(self.path) if self.path is not None else (self.url or self.origin)
         name = name.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-        tail = name.rsplit("/", 1)[-1]
-        return "." + tail.rsplit(".", 1)[-1].lower() if "." in tail else ""
+        return name.rsplit("/", 1)[-1].lower()
+
+    @property
+    def suffix(self) -> str:
+        """Lower-case file extension (``.html``), from the path or the URL."""
+        tail = self.name
+        return "." + tail.rsplit(".", 1)[-1] if "." in tail else ""
 
     def size(self) -> int:
         if self.data is not None:

@@ -33,7 +33,10 @@ def _entry_date(entry: dict) -> PublishedDate | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
         if parsed:
-            moment = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+            try:
+                moment = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+            except (ValueError, OverflowError, OSError):  # feedparser passes on dates such as 0000-00-00
+                continue
             value = datetime_to_iso(moment)
             if value:
                 return PublishedDate(value, DateSource.FEED, True)
@@ -61,7 +64,10 @@ class FeedReader:
         import feedparser
 
         data = source.read_bytes(settings.max_input_bytes)
-        parsed = feedparser.parse(data)
+        try:
+            parsed = feedparser.parse(data)
+        except Exception as exc:  # feedparser means never to raise, yet some input crashes it (e.g. &#55296;)
+            raise ReadError(f"malformed feed ({type(exc).__name__}: {exc})") from exc
         entries = parsed.get("entries") or []
         malformed = f"malformed feed ({parsed.get('bozo_exception')})" if parsed.get("bozo") else ""
         if not entries:

@@ -32,6 +32,14 @@ def find_publication_date(html: str, url: str | None) -> PublishedDate | None:
     return make_date(guessed, DateSource.HTML_TEXT, reliable=False) if guessed else None
 
 
+def decode_html(data: bytes, declared: str | None = None) -> str:
+    """Decode an HTML page: the ``declared`` charset (an HTTP header's) wins over the page's ``<meta charset>``."""
+    if not declared:
+        found = _META_CHARSET.search(data[:4096])
+        declared = found.group(1).decode("ascii") if found else None
+    return decode_text(data, declared)
+
+
 def extract_html(html: str, origin: str, url: str | None = None) -> Article:
     """Main text, title, outlet and date of one HTML page; :class:`ReadError` when none is found."""
     import trafilatura
@@ -66,7 +74,4 @@ class HtmlReader:
         return any(marker in lowered for marker in _HTML_MARKERS)
 
     def read(self, source: Source, settings: Settings) -> Iterator[ReadResult]:
-        data = source.read_bytes(settings.max_input_bytes)
-        declared = _META_CHARSET.search(data[:4096])
-        html = decode_text(data, declared.group(1).decode("ascii") if declared else None)
-        yield extract_html(html, source.origin, source.url)
+        yield extract_html(decode_html(source.read_bytes(settings.max_input_bytes)), source.origin, source.url)

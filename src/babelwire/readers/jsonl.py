@@ -16,9 +16,37 @@ import json
 from collections.abc import Iterator
 
 from babelwire.dates import make_date
-from babelwire.readers.base import ReadResult, Source
+from babelwire.readers.base import ReadError, ReadResult, Source
 from babelwire.settings import Settings
 from babelwire.types import Article, DateSource, IngestProblem
+
+
+def _is_unicode(text: str) -> bool:
+    """False for text with lone surrogates, which JSON can spell (``"\\ud800"``) but UTF-8 cannot store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def parse_json(raw: bytes) -> object:
+    """Decode one JSON document; ``ValueError`` says why it cannot be read.
+
+    Besides syntax errors, ``json`` raises ``ValueError`` for integers over Python's digit limit and
+    ``RecursionError`` for deep nesting; both are bad input, not bugs.
+    """
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ValueError("not valid UTF-8") from exc  # the JSON text itself, before any string in it
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+    except ValueError as exc:
+        # the message without its advice to call sys.set_int_max_str_digits
+        raise ValueError(f"JSON that cannot be read ({str(exc).split(':', 1)[0]})") from exc
 
 
 def article_from_record(record: object, origin: str) -> Article:
@@ -29,12 +57,17 @@ def article_from_record(record: object, origin: str) -> Article:
     if not isinstance(text, str) or not text.strip():
         raise ValueError("missing or empty 'text'")
     fields = {key: record.get(key) for key in ("title", "url", "source", "published", "language", "id")}
-    for key, value in fields.items():
+    for key, value in {**fields, "text": text}.items():
         if value is not None and not isinstance(value, str):
             raise ValueError(f"'{key}' must be a string")
+        if value and not _is_unicode(value):
+            raise ValueError(f"'{key}' is not valid Unicode (it holds a lone surrogate such as \\ud800)")
     published = None
     if fields["published"]:
-        published = make_date(fields["published"], DateSource.JSONL)
+        try:
+            published = make_date(fields["published"], DateSource.JSONL)
+        except OverflowError:  # dates.py lets it out for a date at the calendar's ends with an offset
+            published = None
         if published is None:
             raise ValueError(f"'published' is not a date: {fields['published']!r}")
     article = Article(
@@ -63,23 +96,24 @@ class JsonlReader:
         return first.startswith(b"{") and first.endswith(b"}")
 
     def read(self, source: Source, settings: Settings) -> Iterator[ReadResult]:
+        blank = True
         with source.open() as handle:
             for number, raw in enumerate(handle, start=1):
                 origin = f"{source.origin}:{number}"
                 if not raw.strip():
                     continue
+                blank = False
                 if len(raw) > settings.max_input_bytes:
                     yield IngestProblem(origin, f"line too large: {len(raw):,} bytes")
                     continue
                 try:
-                    record = json.loads(raw.decode("utf-8-sig"))
-                except UnicodeDecodeError:
-                    yield IngestProblem(origin, "line is not valid UTF-8")
-                    continue
-                except json.JSONDecodeError as exc:
-                    yield IngestProblem(origin, f"not JSON ({exc.msg} at column {exc.colno})")
+                    record = parse_json(raw)
+                except ValueError as exc:
+                    yield IngestProblem(origin, f"line is {exc}")
                     continue
                 try:
                     yield article_from_record(record, origin)
                 except ValueError as exc:
                     yield IngestProblem(origin, str(exc))
+        if blank:  # say so, as the other readers do, rather than read nothing in silence
+            raise ReadError("empty input")

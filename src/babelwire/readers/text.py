@@ -74,7 +74,10 @@ def parse_text_article(content: str, origin: str) -> Article:
         raise ReadError("no text after the headers")
     published = None
     if "date" in headers:
-        published = make_date(headers["date"], DateSource.HEADER)
+        try:
+            published = make_date(headers["date"], DateSource.HEADER)
+        except OverflowError:  # dates.py lets it out for a date at the calendar's ends with an offset
+            published = None
         if published is None:
             raise ReadError(f"the date header {headers['date']!r} is not a date")
     article = Article(
