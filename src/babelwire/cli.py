@@ -16,6 +16,7 @@ from babelwire import views
 from babelwire.settings import Settings, default_db_path
 from babelwire.store import StoreError
 from babelwire.tracker import Tracker
+from babelwire.types import IngestReport
 
 app = typer.Typer(
     help="babelwire: track news stories across languages.", no_args_is_help=True, add_completion=False
@@ -25,7 +26,11 @@ errors = Console(stderr=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Store path (default: $BABELWIRE_DB or ./babelwire.db).", show_default=False),
+    typer.Option(
+        "--db", show_default=False,
+        help="Store: a SQLite file, or a PostgreSQL database as postgresql://user@host:port/dbname "
+             "(default: $BABELWIRE_DB or ./babelwire.db).",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ConfigOption = Annotated[
@@ -42,6 +47,7 @@ def _settings(config: Path | None, encoder: str | None = None) -> Settings:
 
 
 def _open(db: str | None, settings: Settings) -> Tracker:
+    """A tracker over the store ``--db`` names: a SQLite path or a PostgreSQL URL (see ``open_store``)."""
     try:
         return Tracker(db or default_db_path(), settings)
     except (StoreError, ValueError) as exc:
@@ -51,6 +57,22 @@ def _open(db: str | None, settings: Settings) -> Tracker:
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _print_report(report: IngestReport, json_output: bool) -> None:
+    """What an ingest or backfill did: its problems on stderr and a summary line, or the JSON summary."""
+    summary = views.ingest_summary(report)
+    if json_output:
+        _print_json(summary)
+        return
+    for problem in report.problems:
+        errors.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", highlight=False)
+    console.print(
+        f"added {report.added} article(s) and {report.copies} syndicated copy(ies), "
+        f"{report.duplicates} duplicate(s) skipped, "
+        f"{report.new_stories} new story(ies), {summary['merges']} merge(s), "
+        f"{len(report.problems)} problem(s)"
+    )
 
 
 def _count_local_inputs(inputs: list[str]) -> int | None:
@@ -86,17 +108,47 @@ def ingest(
         with Progress(*columns, console=errors, transient=True, disable=json_output or not errors.is_terminal) as bar:
             task = bar.add_task("ingest", total=total)
             report = tracker.ingest(inputs, progress=lambda n: bar.advance(task, n))
-    summary = views.ingest_summary(report)
-    if json_output:
-        _print_json(summary)
-    else:
-        for problem in report.problems:
-            errors.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", highlight=False)
-        console.print(
-            f"added {report.added} article(s), {report.duplicates} duplicate(s) skipped, "
-            f"{report.new_stories} new story(ies), {summary['merges']} merge(s), "
-            f"{len(report.problems)} problem(s)"
-        )
+    _print_report(report, json_output)
+
+
+@app.command()
+def backfill(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, directories, feeds or URLs of the archive.", metavar="SOURCE...")
+    ],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    use_ray: Annotated[
+        bool, typer.Option("--ray", help="Read and analyse in parallel on Ray (default: in this process).")
+    ] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option("--ray-address", metavar="ADDRESS", show_default=False,
+                     help="Ray cluster to join, e.g. ray://head:10001 or auto (implies --ray; "
+                          "default: a running local Ray, else a new one)."),
+    ] = None,
+    ray_workers: Annotated[
+        int | None,
+        typer.Option("--ray-workers", min=1, show_default=False,
+                     help="Analysis actors on Ray (default: the cluster's CPUs)."),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Load an archive in publication order: read and analyse everything (optionally on Ray), then link."""
+    from babelwire.backfill import backfill as run_backfill
+
+    with _open(db, _settings(config)) as tracker:
+        total = _count_local_inputs(inputs)
+        columns = [SpinnerColumn(), TextColumn("linking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+        with Progress(*columns, console=errors, transient=True, disable=json_output or not errors.is_terminal) as bar:
+            task = bar.add_task("backfill", total=total)
+            try:
+                report = run_backfill(tracker, inputs, use_ray=use_ray, ray_address=ray_address,
+                                      ray_workers=ray_workers, progress=lambda n: bar.advance(task, n))
+            except (ValueError, ConnectionError) as exc:  # encoder the workers cannot rebuild, unreachable Ray
+                errors.print(f"[red]error:[/] {exc}")
+                raise typer.Exit(2) from exc
+    _print_report(report, json_output)
 
 
 @app.command()
@@ -142,6 +194,7 @@ def story(
         raise typer.Exit(2) from exc
     with _open(db, Settings.from_env()) as tracker:
         found = tracker.story(story_id)
+        copies = [] if found is None else tracker.story_copies(story_id)
         if found is not None and json_output:  # the analysis is cached in the store for the next call
             analysis = views.story_analysis(found[0], found[1], aliases=alias_book, store=tracker.store)
     if found is None:
@@ -149,14 +202,18 @@ def story(
         raise typer.Exit(1)
     story_, articles = found
     if json_output:
-        _print_json(views.story_detail(story_, articles, analysis))
+        _print_json(views.story_detail(story_, articles, analysis, copies))
         return
     console.print(f"[bold]{story_.title}[/]  (story {story_.id}, {len(articles)} articles, "
+                  f"{len(copies)} syndicated copies, {story_.outlets} outlets, "
                   f"{', '.join(sorted(story_.languages))})")
     for article in articles:
         date = article.published.value if article.published else "undated"
         console.print(f"  [{article.language}] {date}  {views.article_summary(article)['title']}"
                       f"  [dim]{article.source or ''} {article.url or article.origin}[/]", highlight=False)
+        for copy in copies:
+            if copy.copy_of == article.id:
+                console.print(f"      copy  [dim]{copy.source or ''} {copy.url or copy.origin}[/]", highlight=False)
 
 
 @app.command()
