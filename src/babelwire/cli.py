@@ -82,7 +82,9 @@ def _count_local_inputs(inputs: list[str]) -> int | None:
         path = Path(item)
         if path.is_dir():
             total += sum(1 for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        elif path.is_file() and path.suffix.lower() not in {".jsonl", ".ndjson", ".rss", ".atom", ".xml"}:
+        elif path.is_file() and not path.name.lower().endswith(
+            (".jsonl", ".ndjson", ".rss", ".atom", ".xml", ".warc", ".warc.gz")  # many articles per file
+        ):
             total += 1
         else:
             return None

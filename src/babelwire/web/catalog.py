@@ -79,6 +79,7 @@ def fuse_rankings(*rankings: Sequence[int], k: int = RRF_K) -> list[int]:
 def _add_report(total: IngestReport, part: IngestReport) -> None:
     total.added += part.added
     total.duplicates += part.duplicates
+    total.copies += part.copies
     total.problems.extend(part.problems)
     total.decisions.extend(part.decisions)
 
@@ -164,6 +165,8 @@ class Catalog:
 
     def story(self, story_id: int) -> dict[str, Any] | None:
         """One story (an id of a merged story leads to its successor) as :func:`views.story_page`."""
+        if not -(2**63) <= story_id < 2**63:  # no store can hold it (and SQLite would raise on it)
+            return None
         with self._reading() as reader:
             found = reader.story(story_id)
             copies = [] if found is None else reader.story_copies(found[0].id)
