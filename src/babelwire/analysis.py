@@ -116,3 +116,11 @@ def build_stages(names: Sequence[str], components: Components) -> list[Stage]:
     if unknown:
         raise ValueError(f"unknown stage(s) {unknown}; known: {sorted(STAGES)}")
     return [STAGES[name](components) for name in names]
+
+
+
+def run_stages(stages: Sequence[Stage], articles: list[Article]) -> list[Article]:
+    """Run analysis stages in order over one batch of articles."""
+    for stage in stages:
+        articles = stage(articles)
+    return articles

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from babelwire.analysis import Components, Stage, build_stages
+from babelwire.analysis import Components, Stage, build_stages, run_stages
 from babelwire.encoders import make_encoder
 from babelwire.readers import Source, iter_sources, read_source
 from babelwire.settings import Settings
@@ -136,8 +136,9 @@ def backfill(
     """Read, order by publication time, analyse, then link and store an archive; same result in both modes.
 
     Without Ray everything runs in this process: the raw articles are held for the
-    sort, then analysed one ``ingest_batch_size`` batch at a time as the writer
-    takes them, and articles the store already holds are not analysed again.
+    sort, then go through :meth:`~babelwire.Tracker.add` one ``ingest_batch_size``
+    batch at a time, which analyses only new originals (not duplicates, too-short
+    texts or syndicated copies).
 
     With ``use_ray=True`` (implied by ``ray_address``) reading, language ID,
     sentence splitting and embedding run as Ray Data stages: the encoder and
@@ -182,16 +183,12 @@ def _backfill_local(
     pending = [article for _, article in reversed(keyed)]
     del keyed
 
-    def analysed() -> Iterator[Article]:
-        size = settings.ingest_batch_size
+    def in_order() -> Iterator[Article]:
         while pending:
-            batch = [pending.pop() for _ in range(min(size, len(pending)))]
-            # duplicates of stored articles and too-short texts pass un-analysed: the writer drops them
-            yield from _analyse_some(
-                batch, lambda a: _worth_analysing(a, settings) and not tracker.store.find_duplicate(a), tracker.analyse
-            )
+            yield pending.pop()
 
-    report = tracker.add(analysed(), progress, analysed=True)
+    # the writer's own path: duplicates, too-short texts and syndicated copies are never analysed
+    report = tracker.add(in_order(), progress)
     report.problems[:0] = problems + [problem for _, problem in sorted(read_problems, key=lambda p: p[0])]
     return report
 
@@ -222,16 +219,12 @@ class _Analyser:
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         items = [pickle.loads(payload) for payload in batch["payload"]]
         items = _analyse_some(
-            items, lambda item: isinstance(item, Article) and _worth_analysing(item, self.settings), self._analyse
+            items, lambda item: isinstance(item, Article) and _worth_analysing(item, self.settings),
+            lambda articles: run_stages(self.stages, articles),
         )
         payloads = np.empty(len(items), dtype=object)  # object array: numpy would truncate bytes to one width
         payloads[:] = [pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL) for item in items]
         return {"order": batch["order"], "payload": payloads}
-
-    def _analyse(self, articles: list[Article]) -> list[Article]:
-        for stage in self.stages:
-            articles = stage(articles)
-        return articles
 
 
 def _pipeline(sources: list[tuple[int, Source]], settings: Settings, encoder_name: str, workers: int) -> Dataset:

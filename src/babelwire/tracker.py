@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from babelwire.analysis import Components, Stage, build_stages
+from babelwire.analysis import Components, Stage, build_stages, run_stages
 from babelwire.copies import CopyDetector, Fingerprint, MinHashCopyDetector
 from babelwire.encoders import Encoder, make_encoder
 from babelwire.index import UsearchIndex, VectorIndex
@@ -182,9 +182,7 @@ class Tracker:
 
     def analyse(self, articles: list[Article]) -> list[Article]:
         """Run the analysis stages (language, sentences, embedding…) over a batch of articles, in place."""
-        for stage in self.stages:
-            articles = stage(articles)
-        return articles
+        return run_stages(self.stages, articles)
 
     def _mark_copies(self, articles: list[Article]) -> dict[str, Fingerprint]:
         """Set ``copy_of`` on the articles that copy an earlier one; the originals' fingerprints, by id."""
