@@ -13,6 +13,7 @@ start-up: the store is the only state, and whatever a crash interrupts was never
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -720,7 +721,17 @@ class SQLiteStore(Store):
 
     def _configure(self) -> None:
         self._db.execute("PRAGMA busy_timeout=10000")  # first: switching a new file to WAL may wait too
-        self._db.execute("PRAGMA journal_mode=WAL")
+        # ...but SQLite answers "locked" at once, without its busy handler, when another connection is
+        # switching the same new file at that moment: retry for as long as the busy timeout would wait
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
 
