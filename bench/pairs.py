@@ -44,7 +44,7 @@ from babelwire.analysis import split_lead
 from babelwire.encoders import CachedEncoder, E5Encoder, Encoder
 from babelwire.evaluation import LabelledPair, feature_matrix, is_held_out, load_pairs, pearson, profile_pairs
 from babelwire.sentences import split_sentences
-from babelwire.similarity import CHUNK_CHARS, FEATURES, PairScorer
+from babelwire.similarity import CHUNK_CHARS, TERMS, PairScorer
 from babelwire.types import UNDETERMINED, Article
 from common import EMBEDDING_CACHE, REPO, SEMEVAL_PAIRS, emit, format_table, log, machine, make_parser, timed
 
@@ -212,11 +212,11 @@ def pair_model_scores(pairs: Sequence[LabelledPair], cache: Path) -> PairModelRe
         log(f"  pair features: {done}/{len(pairs)} pairs")
 
     profiles = profile_pairs(list(pairs), scorer, progress=progress)
-    rows = feature_matrix(profiles, FEATURES)
+    rows = feature_matrix(profiles, TERMS)
     target = np.array([pair.overall for pair in pairs])
     predictions, alphas = nested_cv_predict(rows, target, load_train_script().fit_ridge)
     bundled = np.array([scorer.score_profiles(a, b).score for a, b in profiles])
-    return PairModelResult(-predictions, rows[:, FEATURES.index("lead_cos")], alphas, bundled)
+    return PairModelResult(-predictions, rows[:, TERMS.index("lead_cos")], alphas, bundled)
 
 
 # --- report --------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ field (so language ID runs), and times, with models loaded beforehand:
 
 - reading (``babelwire.readers.read_inputs``),
 - each analysis stage of ``Settings().stages`` (language, sentences, embed),
-- duplicate check + linking + store writes (``Tracker._select_new`` and
+- duplicate check + copy detection + linking + store writes (``Tracker._select_new``,
+  ``Tracker._mark_copies`` and
   ``Tracker._link_and_store`` per ingest batch), and linking alone
   (``StoryLinker.link`` on the same vectors, fresh linker),
 - end to end: ``Tracker.ingest`` of the JSONL into a fresh store, in a new Python
@@ -116,13 +117,13 @@ def time_stages(articles: list[Article], components: Components) -> dict[str, fl
 
 
 def time_link_and_store(articles: list[Article], tracker: Tracker) -> float:
-    """Seconds to de-duplicate, link and store analysed articles, batch by batch as ``Tracker.add`` does."""
+    """Seconds to de-duplicate, find copies, link and store analysed articles, batch by batch as ``Tracker.add``."""
     report = IngestReport()
     with timed() as watch:
         for batch in batched(articles, tracker.settings.ingest_batch_size):
             fresh = tracker._select_new(list(batch), report)
             if fresh:
-                tracker._link_and_store(fresh)
+                tracker._link_and_store(fresh, tracker._mark_copies(fresh))
     if report.duplicates or report.problems:
         log(f"  warning: {report.duplicates} duplicates, {len(report.problems)} problems")
     return watch.seconds

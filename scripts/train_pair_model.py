@@ -25,10 +25,10 @@ import numpy as np
 
 from babelwire.encoders import CachedEncoder, E5Encoder
 from babelwire.evaluation import feature_matrix, is_held_out, load_pairs, pearson, profile_pairs
-from babelwire.similarity import BUNDLED_PAIR_MODEL, FEATURES, PairModel, PairScorer
+from babelwire.similarity import BUNDLED_PAIR_MODEL, TERMS, PairModel, PairScorer
 
 DEFAULT_DATA = Path("../shared/data/semeval2022_task8/dev_pairs.csv")
-ALPHAS = (0.1, 1.0, 3.0, 10.0, 30.0, 100.0)
+ALPHAS = (0.1, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
 
 
 def fit_ridge(rows: np.ndarray, target: np.ndarray, alpha: float) -> PairModel:
@@ -38,7 +38,7 @@ def fit_ridge(rows: np.ndarray, target: np.ndarray, alpha: float) -> PairModel:
     z = (rows - mean) / scale
     centred = target - target.mean()
     weights = np.linalg.solve(z.T @ z + alpha * np.eye(z.shape[1]), z.T @ centred)
-    return PairModel(FEATURES, mean, scale, weights, float(target.mean()))
+    return PairModel(TERMS, mean, scale, weights, float(target.mean()))
 
 
 def cross_validated(rows: np.ndarray, target: np.ndarray, alpha: float, folds: int, seed: int) -> np.ndarray:
@@ -66,10 +66,10 @@ def main() -> None:
     pairs = pairs[: args.limit] if args.limit else pairs
     print(f"{len(pairs)} pairs ({len(unusable)} without two usable sides skipped)")
     started = time.perf_counter()
-    scorer = PairScorer(CachedEncoder(E5Encoder(), args.cache), model=PairModel(FEATURES, *[np.zeros(1)] * 3, 0.0))
+    scorer = PairScorer(CachedEncoder(E5Encoder(), args.cache), model=PairModel(TERMS, *[np.zeros(1)] * 3, 0.0))
     profiles = profile_pairs(pairs, scorer)
     print(f"profiled in {time.perf_counter() - started:.0f} s")
-    rows = feature_matrix(profiles, FEATURES)
+    rows = feature_matrix(profiles, TERMS)
     target = np.array([pair.overall for pair in pairs])
     np.savez(args.cache.with_suffix(".features.npz"), rows=rows, target=target,
              translated=np.array([p.machine_translated for p in pairs]),
@@ -83,7 +83,7 @@ def main() -> None:
         results[alpha] = pearson(-predicted, -train_target)
         print(f"alpha {alpha:>6}: CV Pearson {results[alpha]:.4f}")
     best = max(results, key=lambda a: results[a])
-    baseline = pearson(train_rows[:, FEATURES.index("lead_cos")], -train_target)
+    baseline = pearson(train_rows[:, TERMS.index("lead_cos")], -train_target)
     model = fit_ridge(train_rows, train_target, best)
     held_out = pearson(-model.predict(rows[held]), -target[held])
     model.metadata = {
@@ -96,7 +96,7 @@ def main() -> None:
     print(f"best alpha {best}: CV Pearson {results[best]:.4f} on {int((~held).sum())} pairs "
           f"(lead cosine alone {baseline:.4f}); held-out slice: {held_out:.4f} on {int(held.sum())} pairs")
     print(f"wrote {args.out}")
-    for name, weight in sorted(zip(FEATURES, model.weights, strict=True), key=lambda x: -abs(x[1])):
+    for name, weight in sorted(zip(TERMS, model.weights, strict=True), key=lambda x: -abs(x[1])):
         print(f"  {name:16s} {weight:+.3f}")
 
 

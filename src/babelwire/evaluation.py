@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from babelwire.dates import datetime_to_iso, make_date
-from babelwire.similarity import PairScorer, TextProfile, pair_features
+from babelwire.similarity import PairScorer, TextProfile, pair_features, term_value
 from babelwire.types import Article, DateSource
 
 # --- pairs -------------------------------------------------------------------------------
@@ -149,8 +149,12 @@ def evaluate_pairs(
 
 
 def feature_matrix(profiles: list[tuple[TextProfile, TextProfile]], names: tuple[str, ...]) -> np.ndarray:
-    """Rows of named pair features, for training and analysis."""
-    return np.array([[pair_features(a, b)[name] for name in names] for a, b in profiles], dtype=np.float64)
+    """Rows of named pair features or model terms (``lead_cos>0.4``…), for training and analysis."""
+    rows = []
+    for a, b in profiles:
+        features = pair_features(a, b)
+        rows.append([term_value(name, features) for name in names])
+    return np.array(rows, dtype=np.float64)
 
 
 # --- clusters ----------------------------------------------------------------------------

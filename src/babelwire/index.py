@@ -3,6 +3,10 @@
 The default, :class:`UsearchIndex`, searches exactly while the store is small
 (exact results, and cheap at that size) and through an HNSW graph beyond
 ``exact_below`` vectors, so the cost per query stays flat as the store grows.
+The graph stores 8-bit vectors: on 100k clustered 384-d vectors (bench/growth.py's
+data) searches and inserts were 3x faster than with float32 at the same recall
+of the relevant neighbours (0.97), and the index is a quarter of the size; the
+cosines it returns are then approximate (within about 0.01).
 """
 
 from __future__ import annotations
@@ -65,11 +69,15 @@ class ExactIndex:
 class UsearchIndex:
     """HNSW (usearch) above ``exact_below`` vectors, exact numpy search below."""
 
-    def __init__(self, dim: int, exact_below: int = 20_000, connectivity: int = 16, expansion_search: int = 128):
+    def __init__(
+        self, dim: int, exact_below: int = 20_000, connectivity: int = 16, expansion_search: int = 128,
+        dtype: str = "i8",
+    ):
         self.dim = dim
         self.exact_below = exact_below
         self.connectivity = connectivity
         self.expansion_search = expansion_search
+        self.dtype = dtype
         self._exact: ExactIndex | None = ExactIndex(dim)
         self._graph = None
 
@@ -77,7 +85,8 @@ class UsearchIndex:
         from usearch.index import Index
 
         self._graph = Index(
-            ndim=self.dim, metric="ip", dtype="f32",
+            # cos, not ip: usearch scales 8-bit inner products, cosines come back in [-1, 1]
+            ndim=self.dim, metric="cos", dtype=self.dtype,
             connectivity=self.connectivity, expansion_search=self.expansion_search,
         )
         assert self._exact is not None
