@@ -56,14 +56,18 @@ def load_items(path: Path, limit: int | None) -> list[LabelledArticle]:
 
 
 def kept_by_tracker(items: Sequence[LabelledArticle], settings: Settings) -> list[LabelledArticle]:
-    """The headlines a fresh tracker stores: long enough, and not a repeat (id, words or URL) of an earlier one."""
-    seen: set[str] = set()
+    """The headlines a fresh tracker stores: long enough, and not a repeat of an earlier one.
+
+    As ``Tracker`` decides: a repeat has the same id, the same URL, or the same words
+    from the same source; the same words from another outlet are kept (as a copy).
+    """
+    seen: set[object] = set()
     kept = []
     for item in items:
         article = item.article
         if len(article.text) < settings.min_text_chars:
             continue
-        keys = {article.content_hash, article.id, canonical_url(article.url)} - {None}
+        keys = {(article.content_hash, article.source), article.id, canonical_url(article.url)} - {None}
         if keys & seen:
             continue
         seen.update(key for key in keys if key)

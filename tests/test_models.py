@@ -99,3 +99,22 @@ def test_make_encoder_specs() -> None:
         make_encoder("word2vec")
     with pytest.raises(ValueError, match="needs a model"):
         make_encoder("st")
+
+
+def test_pair_model_terms_and_exact_explanation() -> None:
+    from babelwire.similarity import FEATURES, TERMS, PairModel, char_grams, term_feature, term_value
+
+    features = dict.fromkeys(FEATURES, 0.0) | {"lead_cos": 0.62, "same_language": 1.0, "char_cos": 0.2}
+    assert term_value("lead_cos>0.4", features) == pytest.approx(0.22)
+    assert term_value("lead_cos>0.7", features) == 0.0
+    assert term_value("lead_cos*same_language", features) == pytest.approx(0.62)
+    assert {term_feature(term) for term in TERMS} == set(FEATURES)
+    assert char_grams("Ab  ab") == char_grams("ab ab") and char_grams("ab ab")[" ab "] == 2
+
+    model = PairModel.load()
+    assert model.features == TERMS  # the shipped model was trained on today's terms
+    scored = model.explain(features)
+    assert 0.0 < scored.score < 1.0
+    assert set(scored.contributions) == set(FEATURES)
+    # exact: the contributions add up to the distance between the pair's "Overall" and the intercept
+    assert model.intercept - 3.0 * sum(scored.contributions.values()) == pytest.approx(4.0 - 3.0 * scored.score)

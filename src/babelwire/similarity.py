@@ -38,7 +38,9 @@ from babelwire.types import UNDETERMINED, Article
 
 BUNDLED_PAIR_MODEL = Path(__file__).parent / "data" / "pair_model.json"
 
-#: characters per embedded chunk, and how many chunks make up the "whole text"
+#: characters per embedded chunk, and how many chunks make up the "whole text"; the pair
+#: model reads more of the lead than the linker (``Settings.embed_max_chars``): it runs on
+#: pairs, not on every article, and was trained at this length
 CHUNK_CHARS = 800
 MAX_CHUNKS = 3
 #: sentences used for alignment (the lead carries the event), and their length cap
@@ -131,7 +133,7 @@ class TextProfile:
 
 
 def _chunks(article: Article, sentences: list[str]) -> list[str]:
-    """The lead (exactly the text the linker embeds) and up to MAX_CHUNKS - 1 chunks after it."""
+    """The lead (title and leading sentences up to CHUNK_CHARS) and up to MAX_CHUNKS - 1 chunks after it."""
     lead, used = split_lead(article, CHUNK_CHARS, sentences)
     chunks = [lead]
     current: list[str] = []
