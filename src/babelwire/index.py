@@ -5,7 +5,7 @@ The default, :class:`UsearchIndex`, searches exactly while the store is small
 ``exact_below`` vectors, so the cost per query stays flat as the store grows.
 The graph stores 8-bit vectors: on 100k clustered 384-d vectors (bench/growth.py's
 data) searches and inserts were 3x faster than with float32 at the same recall
-of the relevant neighbours (0.97), and the index is a quarter of the size; the
+of the relevant neighbours (0.97), and the index is a third of the size; the
 cosines it returns are then approximate (within about 0.01).
 """
 
