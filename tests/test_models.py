@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from babelwire.encoders import E5Encoder, HashingEncoder, SentenceTransformerEncoder, make_encoder
-from babelwire.langid import Py3LangidIdentifier
+from babelwire.langid import Py3LangidIdentifier, _decide
 from babelwire.settings import SUPPORTED_LANGUAGES, Settings
 from babelwire.types import UNDETERMINED
 
@@ -55,6 +55,22 @@ def test_py3langid_is_a_working_alternative() -> None:
 def test_too_little_text_is_undetermined(language_identifier) -> None:
     assert language_identifier.identify("OK 2024")[0] == UNDETERMINED
     assert language_identifier.identify("")[0] == UNDETERMINED
+
+
+def test_short_headline_takes_a_clear_top_language(language_identifier) -> None:
+    # lingua spreads a headline's confidence over related languages; a clear lead still decides
+    code, confidence = language_identifier.identify("Fed's Plosser: Taper pace may be too slow")
+    assert code == "en" and confidence < 0.5
+    # names alone are no evidence: German and English run close, so nothing is claimed
+    assert language_identifier.identify("Carl Icahn slams eBay CEO")[0] == UNDETERMINED
+
+
+def test_language_decision_rule() -> None:
+    assert _decide([("en", 0.41), ("nl", 0.17)], min_confidence=0.5, min_ratio=2.0) == ("en", 0.41)
+    assert _decide([("en", 0.41), ("nl", 0.17)], min_confidence=0.5, min_ratio=0.0)[0] == UNDETERMINED
+    assert _decide([("de", 0.28), ("en", 0.18)], min_confidence=0.5, min_ratio=2.0)[0] == UNDETERMINED
+    assert _decide([("de", 0.6), ("en", 0.35)], min_confidence=0.5, min_ratio=2.0) == ("de", 0.6)
+    assert _decide([], min_confidence=0.5, min_ratio=2.0) == (UNDETERMINED, 0.0)
 
 
 def test_e5_vectors_are_unit_and_cross_lingual(e5: E5Encoder) -> None:

@@ -40,6 +40,9 @@ class Settings:
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES
     #: below this lingua confidence the language is reported as ``und``
     language_min_confidence: float = 0.5
+    #: ... unless the top language is this many times as likely as the runner-up
+    #: (short headlines spread lingua's confidence; 0 turns this off)
+    language_min_ratio: float = 2.0
     #: characters of title + text given to the language identifier
     language_sample_chars: int = 2000
 

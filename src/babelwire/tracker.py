@@ -38,9 +38,13 @@ ProgressCallback = Callable[[int], None]
 def make_language_identifier(settings: Settings) -> LanguageIdentifier:
     """The identifier named in the settings, restricted to the supported languages."""
     if settings.language_identifier == "lingua":
-        return LinguaIdentifier(settings.languages, settings.language_min_confidence)
+        return LinguaIdentifier(
+            settings.languages, settings.language_min_confidence, min_ratio=settings.language_min_ratio
+        )
     if settings.language_identifier == "py3langid":
-        return Py3LangidIdentifier(settings.languages, settings.language_min_confidence)
+        return Py3LangidIdentifier(
+            settings.languages, settings.language_min_confidence, min_ratio=settings.language_min_ratio
+        )
     raise ValueError(f"unknown language identifier {settings.language_identifier!r} (lingua, py3langid)")
 
 
