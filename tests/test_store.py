@@ -23,7 +23,16 @@ from typer.testing import CliRunner
 from babelwire.cli import app as cli
 from babelwire.encoders import HashingEncoder
 from babelwire.settings import Settings
-from babelwire.store import MIGRATIONS, SCHEMA_VERSION, SQLiteStore, Store, StoreError, is_postgres_url, open_store
+from babelwire.store import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SQLiteStore,
+    Store,
+    StoreError,
+    canonical_url,
+    is_postgres_url,
+    open_store,
+)
 from babelwire.tracker import Tracker
 from babelwire.types import Article, DateSource, PublishedDate
 from conftest import DEMO
@@ -217,6 +226,15 @@ def test_duplicates_by_id_url_and_same_outlet_text(store: Store) -> None:
     again = make("Quiet day", url="https://example.org/quiet-2")
     assert store.find_duplicate(again) == unnamed.id  # no source on either side: the same outlet
     assert store.find_duplicate(make("Quiet day", url="https://example.org/quiet-3", source="Example")) is None
+
+
+def test_canonical_url_keeps_the_parameters_that_name_the_article() -> None:
+    story = "http://www.wire.example/newsArticle.jhtml?type=topNews&storyID=6814152"
+    other = "http://www.wire.example/newsArticle.jhtml?type=topNews&storyID=6814153"
+    assert canonical_url(story) != canonical_url(other)
+    assert canonical_url(story + "&utm_source=rss&fbclid=x") == canonical_url(story)
+    assert canonical_url("https://EXAMPLE.org/fire#comments") == canonical_url("https://example.org/fire")
+    assert canonical_url(None) is None and canonical_url("") is None
 
 
 def test_copies_are_stored_beside_their_original(store: Store) -> None:
