@@ -1,12 +1,14 @@
-"""The incremental linker on synthetic vectors: joins, new stories, the time window, merges."""
+"""The incremental linker on synthetic vectors: joins, new stories, the time window, merges, time buckets."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 
-from babelwire.index import ExactIndex, UsearchIndex
+from babelwire.dates import interval_gap_days
+from babelwire.index import ExactIndex, TimeBucketedIndex, UsearchIndex
 from babelwire.linking import StoryLinker, relink
 from babelwire.settings import Settings
 
@@ -49,6 +51,62 @@ def test_partial_date_overlaps_its_whole_month() -> None:
     linker = StoryLinker(SETTINGS, DIM)
     linker.link(1, "a", unit(1, 0), month)
     assert not linker.link(2, "b", unit(1, 0.05), day(20)).new_story
+
+
+def test_old_near_copies_do_not_crowd_out_the_window() -> None:
+    # 60 look-alikes a month earlier outrank the one story member of this week; a single
+    # global top-50 would hold only them, and the article would start a story of its own
+    linker = StoryLinker(SETTINGS.replace(link_neighbours=50), DIM)
+    for key in range(1, 61):
+        linker.link(key, f"old-{key}", unit(1, 0), day(0))
+    linker.link(100, "this-week", unit(1, 0.3), day(40))
+    decision = linker.link(101, "new", unit(1, 0.05), day(41))
+    assert not decision.new_story and decision.story_id == linker.story_of(100)
+
+
+def test_time_buckets_miss_nothing_inside_the_window() -> None:
+    rng = np.random.default_rng(3)
+    window = 3.0
+    buckets, everything = TimeBucketedIndex(DIM, window, ExactIndex), {}
+    for key in range(600):
+        vector = rng.normal(size=DIM).astype(np.float32)
+        vector /= np.linalg.norm(vector)
+        kind = key % 6
+        if kind == 0:
+            interval = None  # undated
+        elif kind == 1:  # loosely dated (a month): the loose bucket
+            interval = (day(int(rng.integers(0, 60))), day(int(rng.integers(0, 60)) + 30))
+            interval = (interval[0][0], interval[1][1])
+        else:  # precise, up to a bit less than a bucket long
+            start = day(0)[0] + timedelta(hours=float(rng.uniform(0, 90 * 24)))
+            interval = (start, start + timedelta(hours=float(rng.uniform(0, 2.9 * 24))))
+        buckets.add(key, vector, interval)
+        everything[key] = (vector, interval)
+    assert len(buckets) == 600
+    for trial in range(40):
+        query = rng.normal(size=DIM).astype(np.float32)
+        start = day(0)[0] + timedelta(hours=float(rng.uniform(-10 * 24, 100 * 24)))
+        around = (start, start + timedelta(hours=float(rng.uniform(0, 24 * (1 if trial % 2 else 20)))))
+        keys, _ = buckets.search(query, 600, around, window)
+        found = {key for key in keys.tolist()
+                 if everything[key][1] is None or interval_gap_days(around, everything[key][1]) <= window}
+        expected = {key for key, (_, interval) in everything.items()
+                    if interval is None or interval_gap_days(around, interval) <= window}
+        assert found == expected
+        assert len(keys) < 600  # far buckets were not read
+    keys, _ = buckets.search(rng.normal(size=DIM).astype(np.float32), 600)
+    assert len(keys) == 600  # undated: every bucket
+
+
+def test_bucketed_search_ranks_across_buckets() -> None:
+    buckets = TimeBucketedIndex(DIM, 7.0, ExactIndex)
+    buckets.add(1, unit(1, 0.5), day(0))
+    buckets.add(2, unit(1, 0), day(8))  # the next week
+    buckets.add(3, unit(1, 0.2), None)
+    buckets.add(4, unit(0, 1), day(9))
+    keys, sims = buckets.search(unit(1, 0), 3, day(8), 7.0)
+    assert keys.tolist() == [2, 3, 1]
+    assert sims[0] == pytest.approx(1.0) and list(sims) == sorted(sims, reverse=True)
 
 
 def test_bridge_article_merges_two_stories_and_records_it() -> None:

@@ -1,9 +1,11 @@
 """Incremental story linking: each new article joins the best story or starts one.
 
-The linker keeps, in memory, every article's vector (in a :class:`VectorIndex`)
-and, per story, the sum of its members' vectors and their languages. For a new
-article it fetches the nearest stored articles, drops those outside the time
-window, and scores each story they belong to by the cosine between the article
+The linker keeps, in memory, every article's vector (in a
+:class:`TimeBucketedIndex`: one :class:`VectorIndex` per week of publication
+time, so a search reads only the weeks around the new article) and, per story,
+the sum of its members' vectors and their languages. For a new article it
+fetches the nearest stored articles of its time window, drops those outside the
+window's exact bounds, and scores each story they belong to by the cosine between the article
 and the story's centroid, less a same-language offset. It joins the best story
 when that score reaches ``link_threshold``, or starts a new one. Centroids
 resist the chaining that member-to-member links suffer from: on the UCI
@@ -30,7 +32,7 @@ from datetime import datetime
 import numpy as np
 
 from babelwire.dates import interval_gap_days
-from babelwire.index import UsearchIndex, VectorIndex
+from babelwire.index import TimeBucketedIndex, UsearchIndex, VectorIndex
 from babelwire.settings import Settings
 from babelwire.types import UNDETERMINED, LinkDecision
 
@@ -85,10 +87,11 @@ class StoryLinker:
     next_story_id: int = 1
     _members: dict[int, _Member] = field(default_factory=dict)  # article key -> member
     _stories: dict[int, _StoryState] = field(default_factory=dict)
-    _index: VectorIndex | None = None
+    _index: TimeBucketedIndex | None = None
 
     def __post_init__(self) -> None:
-        self._index = self.index_factory(self.dim)
+        # buckets as wide as the window: a dated search reads two or three of them
+        self._index = TimeBucketedIndex(self.dim, self.settings.link_window_days, self.index_factory)
 
     def __len__(self) -> int:
         return len(self._members)
@@ -104,21 +107,29 @@ class StoryLinker:
 
     def _remember(self, key: int, vector: np.ndarray, member: _Member) -> None:
         assert self._index is not None
-        self._index.add(np.array([key], dtype=np.int64), vector[None, :])
+        self._index.add(key, vector, member.interval)
         self._members[key] = member
         state = self._stories.get(member.story_id)
         if state is None:
             state = self._stories[member.story_id] = _StoryState(np.zeros(self.dim, dtype=np.float64))
         state.add(key, vector, member.language)
 
-    def nearest(self, vector: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """Keys and cosine similarities of the stored articles closest to ``vector``."""
+    def nearest(
+        self, vector: np.ndarray, count: int, interval: Interval | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Keys and cosine similarities of the stored articles closest to ``vector``.
+
+        Given an ``interval``, only the time buckets within the link window of it
+        are read (the result may still hold articles just outside the window).
+        """
         assert self._index is not None
-        return self._index.search(vector, count)
+        if interval is None:
+            return self._index.search(vector, count)
+        return self._index.search(vector, count, interval, self.settings.link_window_days)
 
     def candidate_stories(self, vector: np.ndarray, interval: Interval | None) -> list[int]:
         """Stories with a member among the nearest neighbours, inside the time window."""
-        keys, _ = self.nearest(vector, self.settings.link_neighbours)
+        keys, _ = self.nearest(vector, self.settings.link_neighbours, interval)
         window = self.settings.link_window_days
         found = set()
         for key in keys.tolist():
