@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,10 @@ def test_default_db_path(monkeypatch: pytest.MonkeyPatch) -> None:
     assert default_db_path() == "babelwire.db"
     monkeypatch.setenv("BABELWIRE_DB", "/data/news.db")
     assert default_db_path() == "/data/news.db"
+
+
+def test_readme_documents_every_setting() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Settings", 1)[1]
+    for field in fields(Settings):
+        assert f"| `{field.name}` |" in table, f"README's settings table lacks `{field.name}`"
