@@ -279,19 +279,25 @@ def run(path: Path, limit: int | None, cache: Path) -> dict:
     }
 
 
+#: the summary's baseline rows: (label, result key); a run without a key leaves its row out
+SUMMARY_ROWS = (
+    ("(b) single-pass TF-IDF, best t (upper bound)", "tfidf_single_pass"),
+    ("(c) HDBSCAN on neutralised e5, best (upper bound)", "hdbscan"),
+    ("(d) average-linkage agglomerative on neutralised e5, best (upper bound)", "agglomerative"),
+    ("(d) average-linkage agglomerative on raw e5, best (upper bound)", "agglomerative_raw_e5"),
+    ("(d) average-linkage agglomerative on English MiniLM, best (upper bound)", "agglomerative_minilm"),
+)
+
+
+def summary_rows(result: dict) -> list[list]:
+    """The linker's row and each baseline's best grid row, in the order of the tables."""
+    rows = [table_row("(a) babelwire linker", result["linker"])]
+    return rows + [table_row(label, best(result[key])) for label, key in SUMMARY_ROWS if key in result]
+
+
 def tables(result: dict, limit: int | None) -> list[str]:
     scope = f"the earliest {limit}" if limit else "all"
-    main_rows = [
-        table_row("(a) babelwire linker", result["linker"]),
-        table_row("(b) single-pass TF-IDF, best t (upper bound)", best(result["tfidf_single_pass"])),
-        table_row("(c) HDBSCAN on neutralised e5, best (upper bound)", best(result["hdbscan"])),
-        table_row("(d) average-linkage agglomerative on neutralised e5, best (upper bound)",
-                  best(result["agglomerative"])),
-        table_row("(d) average-linkage agglomerative on raw e5, best (upper bound)",
-                  best(result["agglomerative_raw_e5"])),
-        table_row("(d) average-linkage agglomerative on English MiniLM, best (upper bound)",
-                  best(result["agglomerative_minilm"])),
-    ]
+    main_rows = summary_rows(result)
     grid_rows = [table_row("single-pass TF-IDF", row) for row in result["tfidf_single_pass"]]
     grid_rows += [table_row("HDBSCAN", row) for row in result["hdbscan"]]
     grid_rows += [table_row("agglomerative, neutralised e5", row) for row in result["agglomerative"]]

@@ -44,11 +44,11 @@ from clusters import (
     HEADERS,
     Labels,
     agglomerative_grid,
-    best,
     hdbscan_grid,
     kept_by_tracker,
     linker_vectors,
     metrics,
+    summary_rows,
     table_row,
     tfidf_grid,
 )
@@ -156,16 +156,7 @@ def run(path: Path, seed: int, limit: int | None, cache: Path) -> dict:
 
 def tables(result: dict) -> list[str]:
     """The summary, the per-language counts and the baseline grids."""
-    main_rows = [
-        table_row("(a) babelwire linker", result["linker"]),
-        table_row("(b) single-pass TF-IDF, best t (upper bound)", best(result["tfidf_single_pass"])),
-        table_row("(c) HDBSCAN on neutralised e5, best (upper bound)", best(result["hdbscan"])),
-        table_row("(d) average-linkage agglomerative on neutralised e5, best (upper bound)",
-                  best(result["agglomerative"])),
-        table_row("(d) average-linkage agglomerative on raw e5, best (upper bound)",
-                  best(result["agglomerative_raw_e5"])),
-        table_row("(e) every item alone (floor)", result["singletons"]),
-    ]
+    main_rows = [*summary_rows(result), table_row("(e) every item alone (floor)", result["singletons"])]
     sizes = ", ".join(f"{size}: {count}" for size, count in result["gold_cluster_sizes"].items())
     summary = (
         format_table(HEADERS, main_rows, f"Story clustering, WikinewsSum source articles "
