@@ -5,8 +5,8 @@ The linker keeps, in memory, every article's vector (in a
 time, so a search reads only the weeks around the new article) and, per story,
 the sum of its members' vectors and their languages. For a new article it
 fetches the nearest stored articles of its time window, drops those outside the
-window's exact bounds, and scores each story they belong to by the cosine between the article
-and the story's centroid, less a same-language offset. It joins the best story
+window's exact bounds, and scores each story they belong to by the cosine
+between the article and the story's centroid, less a same-language offset. It joins the best story
 when that score reaches ``link_threshold``, or starts a new one. Centroids
 resist the chaining that member-to-member links suffer from: on the UCI
 headlines, scoring by the two closest members collapsed 3,183 headlines into a
@@ -27,16 +27,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import numpy as np
 
 from babelwire.dates import interval_gap_days
-from babelwire.index import TimeBucketedIndex, UsearchIndex, VectorIndex
+from babelwire.index import Interval, TimeBucketedIndex, UsearchIndex, VectorIndex
 from babelwire.settings import Settings
 from babelwire.types import UNDETERMINED, LinkDecision
-
-Interval = tuple[datetime, datetime]
 
 
 @dataclass
