@@ -44,3 +44,29 @@ def test_story_clustering_on_uci_headlines(e5, language_identifier) -> None:
           f"{result['clusters']} stories")
     assert result["bcubed_f1"] >= FLOORS["uci_bcubed_f1"]
     assert result["bcubed_precision"] >= FLOORS["uci_bcubed_precision"]
+
+
+READING = SHARED / "data" / "reading_dev" / "reading_gold.json"
+
+
+@pytest.mark.skipif(not READING.is_file(), reason="../shared/data is not beside the repo")
+def test_reading_on_hand_labelled_articles(e5, language_identifier) -> None:
+    from babelwire.reading_eval import evaluate_reading, load_gold, tracker_reader
+
+    reader = tracker_reader(lambda db: Tracker(db, Settings(), encoder=e5, language_identifier=language_identifier),
+                            e5)
+    result = evaluate_reading(load_gold(READING), reader)
+    mentions, speakers = result["mentions"], result["speakers"]
+    print(f"reading: mentions F1 {mentions['f1']} (P {mentions['precision']}, R {mentions['recall']}), "
+          f"typed F1 {result['mentions_typed']['f1']}, quotes P {result['quotes']['precision']}, "
+          f"speakers right {speakers['right_share']} wrong {speakers['wrong_share']}, "
+          f"matched statements {result['matched_statements']}")
+    assert mentions["f1"] >= FLOORS["reading_mention_f1"]
+    assert result["mentions_typed"]["f1"] >= FLOORS["reading_mention_typed_f1"]
+    assert min(block["mentions"]["recall"] for block in result["by_language"].values()) \
+        >= FLOORS["reading_mention_recall_every_language"]
+    assert result["quotes"]["precision"] >= FLOORS["reading_quote_precision"]
+    assert speakers["right_share"] >= FLOORS["reading_speaker_right"]
+    assert speakers["wrong_share"] <= FLOORS["reading_speaker_wrong_at_most"]
+    assert result["matched_statements"]["precision"] >= FLOORS["reading_matched_statements_precision"]
+    assert result["matched_statements"]["recall"] >= FLOORS["reading_matched_statements_recall"]

@@ -358,6 +358,59 @@ def eval_clusters(
     )
 
 
+@eval_app.command("reading")
+def eval_reading(
+    data: DataOption,
+    json_output: JsonOption = False,
+    show_errors: Annotated[
+        int, typer.Option("--errors", help="List up to N of each kind of error (missed, spurious, wrong …).")
+    ] = 0,
+) -> None:
+    """Entities, quotes, speakers and matched statements against hand-labelled articles (reading_gold.json).
+
+    Each group of the file is ingested into a temporary store of its own and read as one story.
+    """
+    from babelwire.reading import default_encoder
+    from babelwire.reading_eval import evaluate_reading, load_gold, summary_rows, tracker_reader
+
+    settings = Settings.from_env()
+    try:
+        gold = load_gold(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        errors.print(f"[red]error:[/] {data}: {exc}")
+        raise typer.Exit(2) from exc
+    encoder = default_encoder()
+    reader = tracker_reader(lambda db: Tracker(db, settings, encoder=encoder), encoder)
+    with _progress(len(gold), "reading") as bar:
+        task = bar.add_task("read", total=len(gold))
+        result = evaluate_reading(gold, reader, progress=lambda n: bar.advance(task, n))
+    if not show_errors:
+        result.pop("errors")
+    else:
+        result["errors"] = {kind: items[:show_errors] for kind, items in result["errors"].items()}
+    if json_output:
+        _print_json(result)
+        return
+    table = Table("language", "mention P", "R", "F1", "typed F1", "quote P", "R", "speaker right", "wrong",
+                  "abstained", title=f"reading: {result['articles']} articles in {result['groups']} groups")
+    for name, block in summary_rows(result):
+        m, t, q, s = block["mentions"], block["mentions_typed"], block["quotes"], block["speakers"]
+        table.add_row(name, str(m["precision"]), str(m["recall"]), str(m["f1"]), str(t["f1"]), str(q["precision"]),
+                      str(q["recall"]), f"{s['right']}/{s['gold']}", str(s["wrong"]), str(s["abstained"]))
+    console.print(table)
+    for scope, block in result["identity"].items():
+        console.print(f"entity identity ({scope}): P {block['precision']} R {block['recall']} F1 {block['f1']}")
+    block = result["matched_statements"]
+    console.print(f"matched statements: P {block['precision']} R {block['recall']} "
+                  f"({block['right']} right of {block['found']} found, {block['gold']} labelled)")
+    language = result["language_id"]
+    console.print(f"language identified: {language['right']}/{language['articles']}")
+    for kind, items in result.get("errors", {}).items():
+        console.print(f"[bold]{kind}[/] ({len(items)} shown)")
+        for item in items:
+            console.print(f"  {item}", highlight=False, markup=False)
+
+
 @app.command()
 def serve(
     db: DbOption = None,
