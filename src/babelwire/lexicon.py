@@ -69,7 +69,21 @@ ORGANISATION_WORDS = _words(
     "tribune gazette committee kommittén comité comitato komitet комитет forum court domstol gericht rechtbank "
     "tribunal systems airlines airways federation federatie föderation förbund förbundet verbond fédération "
     "federación federazione federacja федерация army armén leger armee armée ejército esercito armia армия "
-    "police polisen politie polizei fbi cia isw office kontor bureau büro"
+    "police polisen politie polizei fbi cia isw office kontor bureau büro "
+    "secretaría secretariat secrétariat sekretariat organización organisation organization organisatie "
+    "vocería sąd trybunał izba telewizja kurum takım parti bakanlık üniversite federasyon dernek cadena "
+    "parliament parlament parlamento parlement sejm senate senat senado sénat congress kongres congreso "
+    "assembly assemblée asamblea cartel kartell kartel department departamento"
+)
+#: head nouns that make a capitalised name a place, not an organisation (the guidelines count named buildings
+#: as places: hospitals, prisons, cathedrals); compared by lemma, so one form per language suffices
+PLACE_WORDS = _words(
+    "hospital ziekenhuis sjukhus sjukhuset krankenhaus klinikum hôpital ospedale szpital hastane hastanesi "
+    "cathedral kathedrale dom duomo catedral cathédrale katedra katedrali prison gefängnis prisión cárcel "
+    "prisão więzienie cezaevi airport flughafen aeropuerto aéroport aeroporto lotnisko havalimanı bridge brücke "
+    "ponte puente pont most köprü palace palast palacio palais palazzo pałac saray square platz plaza plac "
+    "meydan street straße strasse calle rue via ulica cadde stadium stadion estadio stade stadio stadyum "
+    "capilla chapel kapelle chapelle cappella kaplica"
 )
 #: lower-case words that may join capitalised words inside one name (Institute for the Study of War)
 NAME_CONNECTORS = _words(
@@ -173,6 +187,13 @@ GERMAN_DETERMINERS = _words(
     "der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner dieser diese "
     "dieses diesen diesem jeder jede jedes seine seiner seinem seinen ihr ihre ihrem ihren unser unsere"
 )
+#: endings of German common nouns (Beziehungen, Gipfeltreffen, Raketentests): such a word before a name
+#: describes it (Gipfeltreffen Kims) and is no part of it
+GERMAN_NOUN_ENDINGS = (
+    "ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "tion", "tionen", "ität", "täten",
+    "treffen", "tests", "test", "nis", "nisse", "ismus", "ment", "mente", "gruppe", "sender", "zeitung",
+    "agentur", "ministerium",
+)
 #: languages that capitalise every noun, so a capitalised word alone says little
 CAPITALISE_NOUNS = frozenset({"de"})
 #: words that are capitalised for other reasons than being names (months, weekdays in English and German)
@@ -183,10 +204,35 @@ CAPITALISED_COMMON = _words(
 )
 
 
+def _census_given_names() -> set[str]:
+    """The 5,163 given names of the US 1990 census shipped by the ``names`` package (MIT; public-domain data).
+
+    US-centred, yet it holds many names of other origins (Jorge, Andrea, Hanna, Antonio, Lionel); a name that
+    is also a country or city (Paris, China, Georgia) is left out, since it would mark a place as a person.
+    """
+    try:
+        from importlib.resources import files
+
+        folder = files("names")
+    except (ImportError, ModuleNotFoundError):
+        return set()
+    found = set()
+    for file_name in ("dist.male.first", "dist.female.first"):
+        try:
+            text = folder.joinpath(file_name).read_text(encoding="utf-8")
+        except OSError:
+            continue
+        found.update(line.split()[0].casefold() for line in text.splitlines() if line.strip())
+    from babelwire.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    return {name for name in found if gazetteer.lookup([name.capitalize()], "en") is None}
+
+
 @cache
 def given_name_keys() -> frozenset[str]:
-    """The spelling keys of :data:`GIVEN_NAMES`."""
-    return frozenset(spelling_key(name) for name in GIVEN_NAMES)
+    """The spelling keys of :data:`GIVEN_NAMES` and of the packaged census given names."""
+    return frozenset(spelling_key(name) for name in GIVEN_NAMES | _census_given_names())
 
 
 def is_title(word: str) -> bool:

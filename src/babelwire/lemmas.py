@@ -1,0 +1,77 @@
+"""Lemmas and dictionary membership through simplemma (54 languages, offline), when it is installed.
+
+The entity rules ask two questions of a word: its lemma (Sądowi → sąd, performing → perform), to compare
+inflected forms with word lists and with the words a document writes in lower case; and whether the
+language's dictionary knows it at all, since a capitalised word no dictionary knows is most likely a name.
+Without simplemma, or for a language it lacks, a word is its own lemma and counts as known.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+#: babelwire's codes as simplemma names them
+_SIMPLEMMA_CODES = {"no": "nb"}
+
+
+@lru_cache(maxsize=1)
+def _languages() -> frozenset[str]:
+    try:
+        from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
+    except ImportError:
+        return frozenset()
+    return frozenset(SUPPORTED_LANGUAGES)
+
+
+def _code(language: str) -> str | None:
+    code = _SIMPLEMMA_CODES.get(language, language)
+    return code if code in _languages() else None
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str, language: str) -> str:
+    """The word's lemma in lower case (the word itself, folded, when it cannot be lemmatised)."""
+    code = _code(language)
+    folded = word.casefold()
+    if code is None:
+        return folded
+    import simplemma
+
+    return simplemma.lemmatize(folded, lang=code).casefold()
+
+
+@lru_cache(maxsize=200_000)
+def is_known_word(word: str, language: str) -> bool:
+    """Whether the language's dictionary holds the word (True when there is no dictionary to ask)."""
+    code = _code(language)
+    if code is None:
+        return True
+    import simplemma
+
+    return simplemma.is_known(word, lang=code)
+
+
+@lru_cache(maxsize=100_000)
+def is_common_word(word: str, language: str) -> bool:
+    """Whether the dictionary holds the word as a common word: in lower case, or for German (which
+    capitalises nouns) as written. False when there is no dictionary to ask.
+
+    Proper names that the dictionaries also hold (Berlin) answer True in German; callers weigh that.
+    """
+    code = _code(language)
+    if code is None:
+        return False
+    table = _dictionary(code)
+    if table is None:
+        return False
+    return word.casefold() in table or (language == "de" and word in table)
+
+
+@lru_cache(maxsize=8)
+def _dictionary(code: str) -> dict[str, str] | None:
+    try:  # the dictionary itself: is_known() also answers True for proper names given in lower case
+        from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+        return DefaultDictionaryFactory().get_dictionary(code)
+    except (ImportError, ValueError, OSError):
+        return None
