@@ -43,13 +43,16 @@ PERSON, ORGANISATION, PLACE, UNKNOWN = "person", "organisation", "place", "unkno
 #: names of taggers not to load, comma separated (``BABELWIRE_DISABLED_TAGGERS=spacy-fr,natasha``)
 DISABLED_TAGGERS_VARIABLE = "BABELWIRE_DISABLED_TAGGERS"
 
-_WORD = re.compile(r"\w(?:[\w'’-]*\w)?")
+#: a word, or an abbreviation written with full stops (U.S., E.U.)
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\w(?:[\w'’-]*\w)?")
 #: a possessive or case ending after an apostrophe: Loekasjenko’s, Putin's, Erdoğan'ın, Gaziemir’deki
 _CLITIC = re.compile(r"^(?P<base>\w[\w-]*?)['’](?P<suffix>[^\W\d_]{1,5})$")
 #: characters after which the next word starts a sentence (or a quote, or a line of dialogue)
 _OPENERS = frozenset('.!?:;"“”„«»–—-()[]‘\'’…')
 #: a city this large is named as such even where its name is also a dictionary word (Paris, German Berlin)
 LARGE_CITY = 100_000
+#: gazetteer ids of the packaged towns and subdivisions (GeoNames ids, ISO codes), which are ambiguous
+_PACKAGED_TOWN = re.compile(r"city:\d|subdivision:")
 #: a gazetteer name is tried over at most this many words
 _MAX_GAZETTEER_WORDS = 6
 
@@ -141,9 +144,10 @@ def _mark_shouting(words: list[_Word]) -> list[_Word]:
 
 
 def _adjacent(sentence: Sentence, first: _Word, second: _Word) -> bool:
-    """Whether only a single space separates two words (no punctuation between them)."""
+    """Whether only a single space separates two words (no punctuation between them), or the first is an
+    initial with its full stop (R. Kelly, Ann M. Donnelly)."""
     gap = sentence.text[first.end - sentence.start : second.start - sentence.start]
-    return gap == " "
+    return gap == " " or (gap == ". " and len(first.text) == 1 and first.text.isupper())
 
 
 def _capitalised_runs(sentence: Sentence, words: list[_Word]) -> list[list[_Word]]:
@@ -216,7 +220,7 @@ def _context(document: Document) -> _Context:
     for sentence in document.sentences:
         words = _words_of(sentence)
         for run in _capitalised_runs(sentence, words):
-            if len(run) > 1 and _is_given_name(run[0].text) and not run[-1].shouting:
+            if 1 < len(run) <= 3 and _is_given_name(run[0].text) and not any(word.shouting for word in run):
                 tails.add(run[-1].text)
     return _Context(language, lower, frozenset(lemma(word, language) for word in lower), frozenset(tails))
 
@@ -367,19 +371,18 @@ class RuleTagger:
         if _is_given_name(word.text) and following is not None and following.capitalised \
                 and _adjacent(sentence, word, following):
             return True
-        if not entry.id.startswith(("country:", "region:", "org:")):
-            # a town's name that is also a given name (Kim, George) or an ordinary word (Centro, Best, Mai),
-            # unless a large city (Paris, Córdoba, German Berlin), a surname used alone, or part of a longer
-            # capitalised name (Rio Doce, Sıla Kara)
-            if _is_given_name(word.text) or word.text in context.name_tails:
-                return True
-            if is_common_word(word.text, context.language) and entry.population < LARGE_CITY:
-                return True
+        if _PACKAGED_TOWN.match(entry.id):
+            # a town's name inside a longer capitalised name (Rio Doce, Sıla Kara); and, unless a large city
+            # (Paris, German Berlin), one that is also a given name (Kim, George), an ordinary word (Centro,
+            # Best, Mai) or a surname used alone
             if previous is not None and previous.capitalised and not previous.opens_sentence \
                     and not previous.shouting and _adjacent(sentence, previous, word):
                 return True
             if following is not None and following.capitalised and not following.shouting \
                     and _adjacent(sentence, word, following):
+                return True
+            if entry.population < LARGE_CITY and (_is_given_name(word.text) or word.text in context.name_tails
+                                                  or is_common_word(word.text, context.language)):
                 return True
         return word.opens_sentence and word.text.casefold() in context.lower_words
 
@@ -402,7 +405,7 @@ class RuleTagger:
         # a capitalised word opening a sentence before a name is an ordinary noun (Inwoners van Wierzbowo)
         # unless it is a given name or a title
         if run and run[0].opens_sentence and len(run) > 1 and not _is_given_name(run[0].text) \
-                and not is_title(run[0].text):
+                and not is_title(run[0].text) and len(run[0].text) > 1:  # an initial stays (R. Kelly)
             previous, run = run[0].text, run[1:]
             while run and run[0].text.casefold() in NAME_CONNECTORS:
                 run = run[1:]
@@ -416,9 +419,11 @@ class RuleTagger:
                 and len(run) > 1:
             previous, run = run[0].text, run[1:]
         run = self._without_leading_nouns(run, context) if run else run
-        # words before a given name or a title are descriptions (Armenier Dawit Mirzojan, Energy Minister …)
+        # common words before a given name or a title are descriptions (Armenier Dawit Mirzojan, Energy
+        # Minister …); an unknown word there is a first name (Deeq Mohammed Farah)
         start = next((i for i, word in enumerate(run) if _is_given_name(word.text) or is_title(word.text)), 0)
-        if 0 < start < len(run) - 1:
+        if 0 < start < len(run) - 1 and all(is_common_word(word.text, language) or is_title(word.text)
+                                            or _is_demonym(word.text, language) for word in run[:start]):
             previous, run = run[start - 1].text, run[start:]
         while run and ((is_title(run[0].text) and len(run) > 1) or run[0].text.casefold() in CAPITALISED_COMMON):
             if is_title(run[0].text):

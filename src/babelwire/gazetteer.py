@@ -78,6 +78,10 @@ HAND_WRITTEN: tuple[GazetteerEntry, ...] = (
            fr="Allemagne", es="Alemania", it="Germania", pl="Niemcy", ru="Германия", uk="Німеччина",
            tr="Almanya", fi="Saksa", cs="Německo", no="Tyskland", da="Tyskland", pt="Alemanha", zh="德国",
            ja="ドイツ", ar="ألمانيا"),
+    # the name most news used before 2019, which CLDR no longer lists
+    _entry("country:MK", "North Macedonia", "place", any="Macedonia", de="Mazedonien", nl="Macedonië",
+           fr="Macédoine", sv="Makedonien", pl="Macedonia", pt="Macedônia|Macedónia", es="Macedonia",
+           ru="Македония", uk="Македонія", tr="Makedonya", ar="مقدونيا"),
     _entry("country:SU", "Soviet Union", "place", sv="Sovjetunionen", nl="Sovjet-Unie", de="Sowjetunion",
            en="Soviet Union|USSR", pl="Związek Radziecki|ZSRR", ru="СССР|Советский Союз", uk="СРСР|Радянський Союз",
            fr="Union soviétique|URSS", es="Unión Soviética|URSS", it="Unione Sovietica|URSS", pt="União Soviética",
