@@ -15,8 +15,10 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Protocol
 
+from babelwire import lang
 from babelwire.documents import Document, Sentence
 from babelwire.gazetteer import SUBSTRING_LANGUAGES, Gazetteer, GazetteerEntry, default_gazetteer
 from babelwire.lemmas import is_common_word, is_known_word, lemma
@@ -51,6 +53,8 @@ _CLITIC = re.compile(r"^(?P<base>\w[\w-]*?)['’](?P<suffix>[^\W\d_]{1,5})$")
 _OPENERS = frozenset('.!?:;"“”„«»–—-()[]‘\'’…')
 #: a city this large is named as such even where its name is also a dictionary word (Paris, German Berlin)
 LARGE_CITY = 100_000
+#: in a script without capitals, a one-word town name is taken without a place cue above this size
+MILLION_CITY = 1_000_000
 #: gazetteer ids of the packaged towns and subdivisions (GeoNames ids, ISO codes), which are ambiguous
 _PACKAGED_TOWN = re.compile(r"city:\d|subdivision:")
 #: a gazetteer name is tried over at most this many words
@@ -254,6 +258,9 @@ class RuleTagger:
         self.gazetteer = self.gazetteer or default_gazetteer()
 
     def tag(self, document: Document) -> list[Mention]:
+        knowledge = lang.get(document.language)
+        if knowledge is not None and hasattr(knowledge, "ORGANISATION_HEADS") and hasattr(knowledge, "PROCLITICS"):
+            return UncasedTagger(self.gazetteer, knowledge).tag(document)
         if document.language in SUBSTRING_LANGUAGES:
             return self._tag_substrings(document)
         context = _context(document)
@@ -490,6 +497,201 @@ def _mention(document: Document, sentence: Sentence, run: list[_Word], kind: str
     name = " ".join(word.text for word in run)
     return Mention(document.article_id, document.language, document.text[start:end], name, kind, start, end,
                    sentence.index, confident=confident, gazetteer_id=gazetteer_id, title=title, evidence=evidence)
+
+
+# --- scripts without letter case (Arabic) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int  # document offsets of the token after its proclitic
+    end: int
+    text: str  # the token without its proclitic
+    written: str  # as written
+    proclitic: str
+
+
+_UNCASED_WORD = re.compile(r"[^\W\d_]+")
+
+
+class UncasedTagger:
+    """Names in a script without capitals, from a language module's cue words (see :mod:`babelwire.lang.ar`):
+    gazetteer names after a proclitic, organisations from their head noun (محكمة, جامعة, نادي …), and persons
+    from a title, a given name, or transliterated words the dictionary does not know (ميسي, كريموفا) that the
+    article repeats or that stand beside another such word."""
+
+    name = "rules"
+
+    def __init__(self, gazetteer: Gazetteer | None, knowledge) -> None:
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.k = knowledge
+
+    def _tokens(self, document: Document) -> list[_Token]:
+        tokens = []
+        for match in _UNCASED_WORD.finditer(document.text):
+            written = match.group(0)
+            tokens.append(_Token(match.start(), match.end(), written, written, ""))
+        return tokens
+
+    def _forms(self, token: _Token) -> list[_Token]:
+        """The token as written, then without each proclitic it may carry (longest first)."""
+        forms = [token]
+        for clitic in self.k.PROCLITICS:
+            if token.written.startswith(clitic) and len(token.written) - len(clitic) >= 3:
+                forms.append(_Token(token.start + len(clitic), token.end, token.written[len(clitic):],
+                                    token.written, clitic))
+        return forms
+
+    def _known(self, word: str, language: str) -> bool:
+        # ال (and لل, ل + ال) opens defined common words; transliterated names do not take it
+        return is_known_word(word, language) or word.startswith(("ال", "لل")) \
+            or word.endswith(self.k.COMMON_ENDINGS)
+
+    def _is_name_word(self, token: _Token, language: str) -> bool:
+        """A word no dictionary knows, and no known word behind a proclitic: a transliterated name."""
+        forms = self._forms(token)
+        bare = [token.text[len(clitic):] for clitic in self.k.PROCLITICS if token.text.startswith(clitic)]
+        if len(token.text) < 3 or any(word in self.k.STOP_WORDS for word in [token.text, *bare]):
+            return False  # وهو, وما: a function word behind a proclitic
+        return not self._known(token.text, language) and not any(
+            is_known_word(form.text, language) for form in forms[1:])
+
+    def _name_start(self, token: _Token) -> int:
+        """Where a name written with a proclitic starts: after it before a hamza (لأوزباكستان), else at once."""
+        for form in self._forms(token)[1:]:
+            if form.text.startswith(self.k.HAMZA_LETTERS):
+                return form.start
+        return token.start
+
+    def tag(self, document: Document) -> list[Mention]:
+        language = document.language
+        tokens = self._tokens(document)
+        claimed: set[int] = set()
+        mentions: list[Mention] = []
+        separated = self._separated(document, tokens)
+        # organisations from their head noun, with the words of their name (stopped by function words)
+        for index, token in enumerate(tokens):
+            form = next((f for f in self._forms(token) if f.text.removeprefix("ال") in self.k.ORGANISATION_HEADS),
+                        None)
+            if form is None or index + 1 >= len(tokens) or separated[index]:
+                continue
+            last = index
+            while last + 1 < len(tokens) and last - index < 3 and not separated[last] \
+                    and self._continues_name(tokens[last + 1]):
+                last += 1
+            # a name ends on a defined word (المحكمة العليا), a place or an unknown word (جامعة هارفارد)
+            while last > index and not tokens[last].text.startswith("ال") \
+                    and self._gazetteer_at(tokens, last, separated, language) is None \
+                    and not self._is_name_word(tokens[last], language):
+                last -= 1
+            if last > index and self._gazetteer_at(tokens, index + 1, separated, language) is not None \
+                    and self._gazetteer_at(tokens, index + 1, separated, language)[2].type == ORGANISATION:
+                continue  # مكتب الأمم المتحدة: the office of an organisation the gazetteer names
+            if last > index:
+                mentions.append(self._mention(document, form.start, tokens[last].end, ORGANISATION,
+                                              "organisation-word"))
+                claimed.update(range(index, last + 1))
+        # gazetteer names, perhaps after a proclitic
+        index = 0
+        while index < len(tokens):
+            after_cue = self._previous_word(document, tokens, index) in self.k.ORGANISATION_CUES
+            found = None if index in claimed or after_cue else self._gazetteer_at(tokens, index, separated, language)
+            if found is None:
+                index += 1
+                continue
+            size, start, entry = found
+            if size == 1 and self._ordinary_town(tokens[index], entry, language) \
+                    and self._previous_word(document, tokens, index) not in self.k.PLACE_CUES:
+                index += 1
+                continue
+            mentions.append(self._mention(document, start, tokens[index + size - 1].end, entry.type, "gazetteer",
+                                          entry.id))
+            claimed.update(range(index, index + size))
+            index += size
+        mentions.extend(self._persons(document, tokens, claimed, separated, language))
+        return sorted(mentions, key=lambda mention: mention.start)
+
+    @staticmethod
+    def _ordinary_town(token: _Token, entry: GazetteerEntry, language: str) -> bool:
+        """A packaged town of under a million people (GeoNames has towns called Corona and Tyre: كورونا,
+        صور), which without capitals is taken as a place only after a place cue (في, بمدينة …)."""
+        return bool(_PACKAGED_TOWN.match(entry.id)) and entry.population < MILLION_CITY
+
+    def _continues_name(self, token: _Token) -> bool:
+        """Whether a word may go on an organisation's name: no function word, conjunction or pronoun suffix."""
+        return token.text not in self.k.STOP_WORDS and token.text not in self.k.GIVEN_NAMES \
+            and not token.text.startswith("و") and not token.text.endswith(("ها", "هم", "ه"))
+
+    @staticmethod
+    def _separated(document: Document, tokens: list[_Token]) -> list[bool]:
+        """Whether punctuation (not a single space) stands between each token and the next."""
+        flags = []
+        for token, following in pairwise(tokens):
+            flags.append(document.text[token.end:following.start] != " ")
+        return [*flags, True]
+
+    def _gazetteer_at(self, tokens: list[_Token], index: int, separated: list[bool],
+                      language: str) -> tuple[int, int, GazetteerEntry] | None:
+        reach = index
+        while reach < len(tokens) - 1 and reach - index < _MAX_GAZETTEER_WORDS - 1 and not separated[reach]:
+            reach += 1
+        rest = [token.text for token in tokens[index + 1: reach + 1]]
+        for form in self._forms(tokens[index]):
+            found = self.gazetteer.longest_match([form.text, *rest], language)
+            if found is not None:
+                size, entry = found
+                return size, form.start, entry
+        return None
+
+    def _persons(self, document: Document, tokens: list[_Token], claimed: set[int], separated: list[bool],
+                 language: str) -> list[Mention]:
+        counts: dict[str, int] = {}
+        for token in tokens:
+            for form in self._forms(token):
+                counts[form.text] = counts.get(form.text, 0) + 1
+        mentions = []
+        index = 0
+        while index < len(tokens):
+            if index in claimed:
+                index += 1
+                continue
+            forms = self._forms(tokens[index])
+            given = next((f for f in forms if f.text in self.k.GIVEN_NAMES), None)
+            unknown = self._is_name_word(tokens[index], language)
+            titled = index > 0 and not separated[index - 1] and tokens[index - 1].text in self.k.PERSON_TITLES
+            if not (given or unknown):
+                index += 1
+                continue
+            last = index
+            while last + 1 < len(tokens) and last - index < 2 and not separated[last] and last + 1 not in claimed \
+                    and self._is_name_word(tokens[last + 1], language):
+                last += 1
+            start = given.start if given is not None else self._name_start(tokens[index])
+            repeated = counts.get(document.text[start:tokens[index].end], 0) > 1
+            cue = self._previous_word(document, tokens, index)
+            if cue in self.k.ORGANISATION_CUES:  # صحيفة “موندو ديبورتيفو”: a newspaper's name
+                mentions.append(self._mention(document, start, tokens[last].end, ORGANISATION, "organisation-cue"))
+            elif last > index or titled or (unknown and repeated):
+                mentions.append(self._mention(document, start, tokens[last].end, PERSON,
+                                              "title" if titled else "unknown-word"))
+            index = last + 1
+        return mentions
+
+    @staticmethod
+    def _previous_word(document: Document, tokens: list[_Token], index: int) -> str | None:
+        """The word before a token when only spaces and quotation marks stand between them."""
+        if index == 0:
+            return None
+        gap = document.text[tokens[index - 1].end:tokens[index].start]
+        return tokens[index - 1].text if not gap.strip(" “”\"«»") else None
+
+    @staticmethod
+    def _mention(document: Document, start: int, end: int, kind: str, evidence: str,
+                 gazetteer_id: str | None = None) -> Mention:
+        sentence = document.sentence_at(start)
+        surface = document.text[start:end]
+        return Mention(document.article_id, document.language, surface, surface, kind, start, end,
+                       sentence.index if sentence else 0, gazetteer_id=gazetteer_id, evidence=evidence)
 
 
 # --- statistical taggers -----------------------------------------------------------------------------------
