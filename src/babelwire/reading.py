@@ -221,9 +221,11 @@ def _dates_json(reading: StoryReading) -> dict[str, dict[str, Any]]:
     for document in reading.documents:
         guessed = reading.inferred.get(document.article_id)
         articles[document.article_id] = {
+            # the range's start and end (ISO days) replace the character offsets under the same keys, which
+            # is how this JSON has always been read; "offsets" keeps where the expression is
             "dates": [{"text": found.text, "start": found.start, "end": found.end, "kind": found.kind,
-                       **_range_json(found.range), "inferred": found.inferred} for found in
-                      reading.dates.get(document.article_id, [])],
+                       **_range_json(found.range), "inferred": found.inferred, "offsets": [found.start, found.end]}
+                      for found in reading.dates.get(document.article_id, [])],
             "published_inferred": None if guessed is None else {
                 **_range_json(guessed.range), "source": guessed.source, "reliable": guessed.reliable,
                 "method": guessed.method, "from_articles": guessed.articles,

@@ -910,8 +910,9 @@ def _weekday_matches(text: str, language: str) -> list[Found]:
             continue
         if re.match(rf"\s*,?\s*(?:the\s+|den\s+|dem\s+|le\s+|el\s+)?(?:\d{{1,2}}(?!\d)|(?:{months})\s+\d)",
                     text[match.end():], re.IGNORECASE) \
-                or re.search(r"\d{4}\s*[,/(]?\s*$", text[max(0, match.start() - 8):match.start()]):
-            continue  # "Tuesday, January 7", "martes 7 de enero", "10 Mart 2020 Pazartesi": the date says it
+                or re.search(r"\d\s*[,/(]?\s*$", text[max(0, match.start() - 8):match.start()]):
+            # "Tuesday, January 7", "martes 7 de enero", "10 Mart 2020 Pazartesi", "March 26, Thursday"
+            continue
         if not is_date_use(text, match.start(), match.end(), language, capital_means_name=False):
             continue
         modifiers = " ".join(part for part in (match["lead"], match["after"]) if part)
