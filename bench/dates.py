@@ -146,7 +146,7 @@ def score(gold: list[dict[str, Any]], results: dict[str, list[list[Any]]], insid
              for language in LANGUAGES}
     table["all"] = summary(list(counts.values()))
     splits = {split: summary([tally for (_, part), tally in counts.items() if part == split])
-              for split in ("dev", "test")}
+              for split in ("dev", "test", "test2")}
     return {"by_language": table, "by_split": splits, "wrong": wrong}
 
 
@@ -184,7 +184,7 @@ def main() -> None:
         print(f"{language:5} {after['expressions']:>5}  {before['precision'] or 0:>8.3f} {before['recall'] or 0:>6.3f}"
               f" {before['answered']:>8}  {after['precision'] or 0:>8.3f} {after['recall'] or 0:>6.3f}"
               f" {after['answered']:>8}")
-    for split in ("dev", "test"):
+    for split in ("dev", "test", "test2"):
         before, after = report["before"]["by_split"][split], report["after"]["by_split"][split]
         print(f"{split:5} {after['expressions']:>5}  {before['precision'] or 0:>8.3f} {before['recall'] or 0:>6.3f}"
               f" {before['answered']:>8}  {after['precision'] or 0:>8.3f} {after['recall'] or 0:>6.3f}"

@@ -178,3 +178,33 @@ def test_a_dateline_dates_an_undated_article() -> None:
     assert explicit is not None and explicit.range.start == date(2020, 1, 7) and explicit.method == "dateline"
     assert infer_from_dateline(find_dateline(make_document(undated)), None) is None  # no year, no story
     assert kinds(undated.text, "en")["MOSCOW, May 25 (Reuters) -"] == "dateline"
+
+
+@pytest.mark.parametrize(("text", "language", "phrase", "day"), [
+    # a weekday beside a date is the day they agree on, even a year away from the anchor
+    ("Il est prévu le lundi 19 février.", "fr", "le lundi", "2024-02-19"),  # 2024's 19 February is a Monday
+    ("El próximo viernes 26 llegará la serie.", "es", "El próximo viernes", "2023-05-26"),
+    ("DHA 11 Mayıs 2020 Pazartesi 20:43", "tr", "Pazartesi", "2020-05-11"),  # 20:43 is the hour, not a day
+    ("Hong Kong, Saturday, April 18, 2020.", "en", "Saturday", "2020-04-18"),
+    # Turkish months need "ayı" after them; a year may come first
+    ("Manisa ocak ayında 272 milyon dolarlık ihracat gerçekleştirdi.", "tr", "ocak ayında", "2023-01"),
+    ("2019 yılının ocak ayında ihracat düştü.", "tr", "2019 yılının ocak ayında", "2019-01"),
+    ("Kuopiossa tammikuussa satoi.", "fi", "tammikuussa", "2023-01"),
+])
+def test_weekdays_beside_dates_and_month_forms(text: str, language: str, phrase: str, day: str) -> None:
+    start, end = resolved(text, language)[phrase]
+    assert (start if len(day) == 10 else start[:7]) == day and (len(day) == 7 or end == day)
+
+
+def test_a_weekday_that_contradicts_its_date_gives_nothing() -> None:
+    assert "on Tuesday" not in resolved("It opened on Tuesday, January 7, 2021.", "en")  # 7 January 2021: Thursday
+    assert "le mercredi" not in resolved("Il est prévu le mercredi 19 février.", "fr")  # none near 2023 (2025)
+    assert resolved("It opened on Tuesday, January 7, 2021.", "en")["January 7, 2021"] == ("2021-01-07", "2021-01-07")
+    assert resolved("Kasım Bey ile görüştü.", "tr") == {}  # a name, not November
+
+
+def test_a_month_with_its_year_needs_no_lead() -> None:
+    spanish = resolved("Precios de octubre 2019 y de diciembre de 2019.", "es")
+    assert spanish["octubre 2019"] == ("2019-10-01", "2019-10-31")
+    assert resolved("Verinin açıklandığı Ocak 2001'den bu yana", "tr")["Ocak 2001"] == ("2001-01-01", "2001-01-31")
+    assert "may" not in resolved("You may go.", "en")

@@ -65,7 +65,10 @@ class DateWords:
     ago: str | None = None  # "N units ago" with the groups ``n`` and ``unit``
     phrases: dict[str, tuple[str, int]] = field(default_factory=dict)  # yesterday → (day, −1)
     month_forms: tuple[str, ...] = ()
-    month_leads: str = ""  # words before a bare month name that make it a time ("in May"); none: no bare months
+    month_leads: str = ""  # words before a month name that make it a time ("in May")
+    month_tails: str = ""  # … or after it ("Ocak ayında": in the month of January)
+    year_lead: str = ""  # a year written before a month name, as the group ``pre`` ("2019 yılının ocak ayında")
+    bare_months: bool = False  # every form of the month names is a time by itself (Finnish "tammikuussa")
     weekday_forms: tuple[str, ...] = ()
     weekday_leads: str = ""  # words that may stand before a weekday and belong to the expression
     weekday_last: str = ""  # a lead or tail that means the previous such day ("last", "pasado")
@@ -318,7 +321,7 @@ LANGUAGES: dict[str, DateWords] = {
                      'heinäkuu|heinäkuussa|heinäkuuta', 'elokuu|elokuussa|elokuuta',
                      'syyskuu|syyskuussa|syyskuuta', 'lokakuu|lokakuussa|lokakuuta',
                      'marraskuu|marraskuussa|marraskuuta', 'joulukuu|joulukuussa|joulukuuta'),
-        month_leads='',
+        bare_months=True,
     ),
     "cs": DateWords(
         phrases={'předevčírem': ('day', -2), 'včera': ('day', -1), 'dnes': ('day', 0), 'zítra': ('day', 1),
@@ -336,7 +339,8 @@ LANGUAGES: dict[str, DateWords] = {
                  'bu yıl': ('year', 0)},
         month_forms=('ocak', 'şubat', 'mart', 'nisan', 'mayıs', 'haziran', 'temmuz', 'ağustos', 'eylül', 'ekim',
                      'kasım', 'aralık'),
-        month_leads='',
+        month_tails=r'\s+ay(?:ı|ında|ının|ına|ından)',
+        year_lead=r'(?P<pre>(?:19|20)\d\d)\s+yılı(?:nın|nda)?\s+',
         weekday_leads='geçen|önceki|gelecek|haftaya|bu',
         weekday_last='geçen|önceki',
         weekday_next='gelecek|haftaya|önümüzdeki',
@@ -848,26 +852,41 @@ def _day_month_matches(text: str, language: str) -> list[Found]:
     return found
 
 
-def _month_matches(text: str, language: str) -> list[Found]:
+def _month_patterns(language: str, names: str) -> list[str]:
+    """Patterns for a month name standing for its month: after a lead, before a tail, or bare where every
+    form is unambiguous. A bare month name is too often a word ("may", "Nisan", مارس) to be taken alone."""
     words = LANGUAGES[language]
-    if not words.month_leads:
-        return []  # a bare month name is too often a word ("may", "Nisan", مارس)
-    found: list[Found] = []
     last_year = "|".join(re.escape(p) for p, (unit, offset) in words.phrases.items() if unit == "year" and offset == -1)
     tail = rf"(?:\s+(?P<last>{last_year}))?" if last_year else ""
+    year = rf"(?:{words.year_join}(?P<year>(?:1[89]|20)\d\d)(?!\d))?"
+    patterns = []
+    if words.month_leads:
+        patterns.append(rf"(?<!\w)(?:{words.month_leads})\s+(?:شهر\s+)?(?P<month>{names}){year}{tail}(?!\w)")
+    if words.month_tails:
+        lead = rf"(?:{words.year_lead})?" if words.year_lead else ""
+        patterns.append(rf"(?<!\w){lead}(?P<month>{names})(?:{words.month_tails})(?!\w)")
+    if words.bare_months:
+        patterns.append(rf"(?<!\w)(?P<month>{names}){year}{tail}(?!\w)")
+    # a month name and a year need no lead ("octubre 2019", "Ocak 2001"): the year makes it a date
+    patterns.append(rf"(?<!\w)(?P<month>{names})(?:{words.year_join}|\s+)(?P<year>(?:1[89]|20)\d\d)(?!\d)")
+    return patterns
+
+
+def _month_matches(text: str, language: str) -> list[Found]:
+    found: list[Found] = []
     for number, forms in enumerate(month_names(language), start=1):
-        names = _alternation(forms)
-        pattern = rf"(?<!\w)(?:{words.month_leads})\s+(?:شهر\s+)?(?P<month>{names})" \
-                  rf"(?:{words.year_join}(?P<year>(?:1[89]|20)\d\d)(?!\d))?{tail}(?!\w)"
-        for match in re.finditer(pattern, text, re.IGNORECASE):
-            if re.match(r"\s*\d", text[match.end():]) and not match["year"]:
+        matches = [match for pattern in _month_patterns(language, _alternation(forms))
+                   for match in re.finditer(pattern, text, re.IGNORECASE)]
+        for match in matches:
+            groups = match.groupdict()
+            if match.end("month") == match.end() and re.match(r"\s*\d", text[match.end():]):
                 continue  # "in May 25": a day follows, the day-month matcher has it
-            if match["year"]:
-                year = int(match["year"])
+            if groups.get("year") or groups.get("pre"):
+                year = int(groups.get("year") or groups["pre"])
                 span = (date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1]))
                 found.append((match.start(), match.end(), lambda _day, s=span: s, "month-name"))
                 continue
-            year_offset = -1 if tail and match["last"] else None
+            year_offset = -1 if groups.get("last") else None
             future = tense(text, match.start(), match.end(), language) > 0
             found.append((match.start(), match.end(),
                           lambda day, m=number, y=year_offset, f=future: _month_range(day, m, y, f), "month-name"))
@@ -908,12 +927,19 @@ def _weekday_matches(text: str, language: str) -> list[Found]:
             continue
         if words.not_weekday_after and re.match(words.not_weekday_after, after, re.IGNORECASE):
             continue
-        if re.match(rf"\s*,?\s*(?:the\s+|den\s+|dem\s+|le\s+|el\s+)?(?:\d{{1,2}}(?!\d)|(?:{months})\s+\d)",
-                    text[match.end():], re.IGNORECASE) \
-                or re.search(r"\d\s*[,/(]?\s*$", text[max(0, match.start() - 8):match.start()]):
-            # "Tuesday, January 7", "martes 7 de enero", "10 Mart 2020 Pazartesi", "March 26, Thursday"
-            continue
         if not is_date_use(text, match.start(), match.end(), language, capital_means_name=False):
+            continue
+        beside = _date_beside(text, match.start(), match.end(), language, months)
+        if beside is not None:
+            # "Tuesday, January 7", "martes 7 de enero", "10 Mart 2020 Pazartesi", "el próximo viernes 24": the
+            # day is the one that date and weekday agree on; none (a typo, a misread) gives no date
+            day_number, month, year = beside
+            if year is not None and month is not None and \
+                    (_safe_date(year, month, day_number) or date.min).weekday() != weekday:
+                continue
+            found.append((match.start(), match.end(),
+                          lambda day, w=weekday, n=day_number, m=month, y=year: _agreeing_day(day, w, n, m, y),
+                          "weekday"))
             continue
         modifiers = " ".join(part for part in (match["lead"], match["after"]) if part)
         if words.weekday_next and _word_pattern(words.weekday_next).search(modifiers):
@@ -932,6 +958,46 @@ def _weekday_matches(text: str, language: str) -> list[Found]:
 
         found.append((match.start(), match.end(), shift, "weekday"))
     return found
+
+
+DayMonthYear = tuple[int, int | None, int | None]
+#: what a shift returns when the anchor leaves it no day: the expression is dropped
+_NO_DAY = (date.min, date.min)
+
+
+def _date_beside(text: str, start: int, end: int, language: str, months: str) -> DayMonthYear | None:
+    """Day, month and year of a date written right after or before a weekday, if there is one."""
+    year = r"(?:,?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)(?!\d))?"
+    article = r"(?:the\s+|den\s+|dem\s+|le\s+|el\s+)?"
+    # the day number is no hour ("Pazartesi 20:43") and no decimal
+    after = re.match(rf"\s*,?\s*\(?{article}(?:(?P<d>\d{{1,2}})(?!\d|[:.,]\d\d)\.?(?:\s*(?:de\s+)?"
+                     rf"(?P<m>{months})(?!\w){year}|(?:(?P<mn>\d{{1,2}})\.(?!\d))?)|(?P<m2>{months})\s+(?P<d2>\d{{1,2}})"
+                     rf"(?!\d)(?:st|nd|rd|th)?{year.replace('?P<y>', '?P<y2>')})", text[end:end + 60], re.IGNORECASE)
+    if after and (after["d"] or after["d2"]):
+        name = after["m"] or after["m2"]
+        month = _month_number(name, language) if name else int(after["mn"]) if after["mn"] else None
+        found_year = after["y"] or after["y2"]
+        return int(after["d"] or after["d2"]), month, int(found_year) if found_year else None
+    before = re.search(rf"(?:(?P<d>\d{{1,2}})\.?\s+(?:de\s+)?(?P<m>{months})|(?P<m2>{months})\s+(?P<d2>\d{{1,2}}))"
+                       rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\s*[,/(]?\s*$", text[max(0, start - 40):start], re.IGNORECASE)
+    if before:
+        month = _month_number(before["m"] or before["m2"], language)
+        return int(before["d"] or before["d2"]), month, int(before["y"]) if before["y"] else None
+    return None
+
+
+def _agreeing_day(day: date, weekday: int, number: int, month: int | None, year: int | None) -> tuple[date, date]:
+    """The day nearest ``day`` that is the ``number``-th (of ``month``, of ``year``) and falls on ``weekday``;
+    :data:`_NO_DAY` when none within a year does (a weekday and day that rarely meet are a misreading)."""
+    if year is not None and month is not None and (exact := _safe_date(year, month, number)) is not None:
+        return exact, exact  # a full date: the caller has checked its weekday
+    options = [found for offset in range(-366, 367) if (found := day + timedelta(days=offset)).day == number
+               and found.weekday() == weekday and (month is None or found.month == month)
+               and (year is None or found.year == year)]
+    if not options:
+        return _NO_DAY
+    best = min(options, key=lambda found: abs((found - day).days))
+    return best, best
 
 
 # --- datelines ----------------------------------------------------------------------------------------------
@@ -1036,8 +1102,11 @@ def resolve_relative_dates(document: Document, anchor: DateRange, inferred: bool
     for start, end, shift, kind in candidates:
         if any(start < finish and begin < end for begin, finish in taken):
             continue
+        span = _over(anchor, shift)
+        if span.start == date.min:
+            continue
         taken.append((start, end))
-        resolved.append(ResolvedDate(text[start:end], start, end, kind, _over(anchor, shift), anchor, inferred))
+        resolved.append(ResolvedDate(text[start:end], start, end, kind, span, anchor, inferred))
     return sorted(resolved, key=lambda item: item.start)
 
 
