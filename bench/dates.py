@@ -6,8 +6,9 @@ article holds), the publication day stated for the article (``anchor``, with ``a
 was established: SemEval has no date column) and what the expression stands for: ``label`` ``date`` with
 ``expected`` [first day, last day], ``none`` (a date word that is no date: a name, a habit, a city called
 "6 October"), or ``skip`` (not decidable; outputs there are not scored), and its ``split``: ``dev``
-expressions were looked at while the rules were written, ``test`` ones were labelled afterwards, from other
-articles, without looking at any output. The articles' texts are not in the repository; they are read from
+expressions were looked at while the rules were written; ``test`` and then ``test2`` were labelled afterwards,
+from other articles, without looking at any output (docs/BENCHMARKS.md gives their blind scores: each was
+looked at after its first measurement). The articles' texts are not in the repository; they are read from
 ../shared/data.
 
 For every article the resolver runs against its anchor, once with the code under ``--before`` (default:

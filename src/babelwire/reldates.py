@@ -237,7 +237,7 @@ LANGUAGES: dict[str, DateWords] = {
         future=r'\w+(?:rá|rán|remos|ré)|va\s+a|van\s+a|prevé|previst[oa]s?|programad[oa]s?'
                r'|próxim[oa]s?|se\s+espera|está\s+previsto',
         past=r'\w+(?:ó|aron|ieron|ió|aba|aban|ado|ada|ido|ida)|dijo|fue|fueron|hizo|tuvo|estuvo|hubo|vino|dio',
-        year_join=r'\s+del?\s+',
+        year_join=r'\s+(?:del?\s+)?',
         idioms=(r'hoy\s+en\s+d[ií]a', r'hoy\s+por\s+hoy', r'de\s+hoy\s+en\s+adelante'),
         names=r'diario\s+de\s+hoy|hoy\s+diario|la\s+prensa\s+de\s+hoy|el\s+diario\s+de\s+hoy|méxico\s+hoy',
     ),
@@ -769,13 +769,21 @@ def _pattern(phrase: str, language: str) -> str:
     return rf"(?<!\w){escaped}(?!\w)"
 
 
-def _phrase_matches(text: str, language: str) -> list[Found]:
-    found: list[Found] = []
+@cache
+def _phrase_regexes(language: str) -> tuple[tuple[re.Pattern[str], str, int], ...]:
     phrases = LANGUAGES[language].phrases
+    compiled = []
     for phrase in sorted(phrases, key=len, reverse=True):
         unit, offset = phrases[phrase]
         flags = 0 if language == "de" and phrase == "morgen" else re.IGNORECASE  # Morgen is also "morning"
-        for match in re.finditer(_pattern(phrase, language), text, flags):
+        compiled.append((re.compile(_pattern(phrase, language), flags), unit, offset))
+    return tuple(compiled)
+
+
+def _phrase_matches(text: str, language: str) -> list[Found]:
+    found: list[Found] = []
+    for pattern, unit, offset in _phrase_regexes(language):
+        for match in pattern.finditer(text):
             if not is_date_use(text, match.start(), match.end(), language):
                 continue
             found.append((match.start(), match.end(), lambda day, u=unit, o=offset: _unit_range(day, u, o), unit))
@@ -872,24 +880,30 @@ def _month_patterns(language: str, names: str) -> list[str]:
     return patterns
 
 
+@cache
+def _month_regexes(language: str) -> tuple[re.Pattern[str], ...]:
+    names = _alternation([form for forms in month_names(language) for form in forms])
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in _month_patterns(language, names))
+
+
 def _month_matches(text: str, language: str) -> list[Found]:
     found: list[Found] = []
-    for number, forms in enumerate(month_names(language), start=1):
-        matches = [match for pattern in _month_patterns(language, _alternation(forms))
-                   for match in re.finditer(pattern, text, re.IGNORECASE)]
-        for match in matches:
-            groups = match.groupdict()
-            if match.end("month") == match.end() and re.match(r"\s*\d", text[match.end():]):
-                continue  # "in May 25": a day follows, the day-month matcher has it
-            if groups.get("year") or groups.get("pre"):
-                year = int(groups.get("year") or groups["pre"])
-                span = (date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1]))
-                found.append((match.start(), match.end(), lambda _day, s=span: s, "month-name"))
-                continue
-            year_offset = -1 if groups.get("last") else None
-            future = tense(text, match.start(), match.end(), language) > 0
-            found.append((match.start(), match.end(),
-                          lambda day, m=number, y=year_offset, f=future: _month_range(day, m, y, f), "month-name"))
+    for match in (match for pattern in _month_regexes(language) for match in pattern.finditer(text)):
+        number = _month_number(match["month"], language)
+        if number is None:
+            continue
+        groups = match.groupdict()
+        if match.end("month") == match.end() and re.match(r"\s*\d", text[match.end():]):
+            continue  # "in May 25": a day follows, the day-month matcher has it
+        if groups.get("year") or groups.get("pre"):
+            year = int(groups.get("year") or groups["pre"])
+            span = (date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1]))
+            found.append((match.start(), match.end(), lambda _day, s=span: s, "month-name"))
+            continue
+        year_offset = -1 if groups.get("last") else None
+        future = tense(text, match.start(), match.end(), language) > 0
+        found.append((match.start(), match.end(),
+                      lambda day, m=number, y=year_offset, f=future: _month_range(day, m, y, f), "month-name"))
     return found
 
 
