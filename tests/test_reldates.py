@@ -208,3 +208,19 @@ def test_a_month_with_its_year_needs_no_lead() -> None:
     assert spanish["octubre 2019"] == ("2019-10-01", "2019-10-31")
     assert resolved("Verinin açıklandığı Ocak 2001'den bu yana", "tr")["Ocak 2001"] == ("2001-01-01", "2001-01-31")
     assert "may" not in resolved("You may go.", "en")
+
+
+def test_reading_dates_an_undated_article_by_its_dateline() -> None:
+    from babelwire.documents import make_document as document_of
+    from babelwire.reading import _dates
+
+    dated = Article(title="a", text="Russia said on Thursday it would talk.", id="a",
+                    published=PublishedDate("2023-05-26", DateSource.HEADER, True))
+    undated = Article(title="b", text="MOSCOW, May 25 (Reuters) - Russia said on Thursday it would talk.", id="b")
+    for article in (dated, undated):
+        article.language = "en"
+    dates, inferred, datelines = _dates([dated, undated], [document_of(dated), document_of(undated)])
+    assert inferred["b"].method == "dateline+story-span" and inferred["b"].range == THURSDAY
+    assert datelines["b"].place == "MOSCOW" and "a" not in datelines and "a" not in inferred
+    assert [(found.kind, found.range.start) for found in dates["b"]] == [
+        ("dateline", date(2023, 5, 25)), ("weekday", date(2023, 5, 25))]
