@@ -180,7 +180,9 @@ LANGUAGES: dict[str, DateWords] = {
         not_weekday=r'(?:karfreitag|gründonnerstag|aschermittwoch)\s*$',
         future=r'wird|werden|soll|sollen|will|wollen|kommenden|nächsten|geplant|plant|planen|bevorstehend\w*|ab',
         past='war|waren|wurde|wurden|worden|hatte|hatten|hat|haben|sagte|sagten|teilte|teilten|konnte|konnten'
-             '|musste|mussten|sollte|sollten|wollte|wollten'
+             '|musste|mussten|sollte|sollten|wollte|wollten|ging|gingen|kam|kamen|gab|gaben|nahm|nahmen|fand'
+             '|fanden|stand|standen|lag|lagen|sah|sahen|hielt|hielten|fiel|fielen|rief|riefen|schrieb|schrieben'
+             '|entschied|entschieden|begann|begannen|traf|trafen|sprach|sprachen|wies|blieb|blieben|zog|zogen'
              '|erklärte|erklärten|berichtete|berichteten|meldete|meldeten|kündigte|kündigten'
              '|gab|kam|fand|begann',
         year_join=r'\s+',
