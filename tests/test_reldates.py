@@ -96,12 +96,17 @@ def kinds(text: str, language: str, anchor: DateRange = THURSDAY) -> dict[str, s
     ("Le président a annoncé mardi soir sa décision.", "fr", "mardi soir", "2023-05-23"),
     ("Premier powiedział we wtorek, że to proste.", "pl", "we wtorek", "2023-05-23"),
     ("Bakan Salı günü açıklama yaptı.", "tr", "Salı günü", "2023-05-23"),
+    ("Министр заявил во вторник, что переговоры провалились.", "ru", "во вторник", "2023-05-23"),
     ("وقال الوزير يوم الثلاثاء إن المحادثات فشلت.", "ar", "يوم الثلاثاء", "2023-05-23"),
     # the future: a future verb or "next" puts the day after the anchor
     ("The parliament will vote on Tuesday.", "en", "on Tuesday", "2023-05-30"),
     ("Am Samstag soll der Bürgermeister gewählt werden.", "de", "Am Samstag", "2023-05-27"),
     ("El próximo martes se celebrará la reunión.", "es", "El próximo martes", "2023-05-30"),
     ("Meclis Cuma günü toplanacak.", "tr", "Cuma günü", "2023-05-26"),
+    ("Заседание состоится в пятницу.", "ru", "в пятницу", "2023-05-26"),
+    # languages with no lead words: the weekday alone
+    ("Il ministro ha detto martedì che i colloqui sono falliti.", "it", "martedì", "2023-05-23"),
+    ("De minister zei dinsdag dat het simpel is.", "nl", "dinsdag", "2023-05-23"),
     ("وسيعقد الاجتماع يوم الأحد المقبل.", "ar", "يوم الأحد المقبل", "2023-05-28"),
     ("He left last Thursday.", "en", "last Thursday", "2023-05-18"),
     # a future day and month is not pushed a year back; a past one is

@@ -47,6 +47,8 @@ DATELINE_WINDOW = 400
 _COMPOUNDING = frozenset({"de", "nl", "sv", "da", "no"})
 #: languages whose verb ends the clause: the tense is read after the expression and at the sentence's end
 _VERB_FINAL = frozenset({"tr", "ja", "ko"})
+#: scripts written without spaces: a phrase is matched anywhere, with no word boundaries
+_SCRIPTS_WITHOUT_SPACES = frozenset({"zh", "ja"})
 #: languages without letter case: no capital letter tells a name from a word
 _CASELESS = frozenset({"ar", "zh", "ja", "he", "fa", "ur"})
 
@@ -302,6 +304,12 @@ LANGUAGES: dict[str, DateWords] = {
                      'сентябрь|сентября|сентябре', 'октябрь|октября|октябре', 'ноябрь|ноября|ноябре',
                      'декабрь|декабря|декабре'),
         month_leads='в|с|до|во',
+        weekday_forms=('', '', 'среду', '', 'пятницу', 'субботу', ''),
+        weekday_leads=r'в|во|с|со|до|к|ко|прошлый|прошлую|прошлое|следующий|следующую|следующее|этот|эту|это',
+        weekday_last=r'прошлый|прошлую|прошлое|прошедший|прошедшую',
+        weekday_next=r'следующий|следующую|следующее|ближайший|ближайшую|ближайшее',
+        future=r'будет|будут|состоится|состоятся|пройд[её]т|пройдут|планируется|намерен\w*|собирается',
+        past=r'\w{2,}(?:ал|ял|ил|ел|ул|ыл)(?:а|о|и|ся|ась|ось|ись)?|был|была|было|были',
     ),
     "uk": DateWords(
         phrases={'позавчора': ('day', -2), 'вчора': ('day', -1), 'сьогодні': ('day', 0), 'завтра': ('day', 1),
@@ -921,22 +929,22 @@ def _weekday_regex(language: str) -> re.Pattern[str]:
 
 
 def _weekday_matches(text: str, language: str) -> list[Found]:
-    """Weekdays: the nearest such day on or before the anchor, or after it in future context or after
-    ``next``; skipped where a day number or a dated day follows or precedes (the date says it)."""
+    """Weekdays: the nearest such day on or before the anchor, or on or after it in future context (strictly
+    before or after with ``last`` or ``next``); beside a date, the day both agree on."""
     words = LANGUAGES[language]
-    if not words.weekday_leads and not words.weekday_forms and language not in LANGUAGES:
-        return []
     table = weekday_names(language)
+    if not any(table):
+        return []  # a language CLDR has no names for
     months = _alternation([form for forms in month_names(language) for form in forms])
     found: list[Found] = []
     for match in _weekday_regex(language).finditer(text):
-        name = match["name"].casefold()
+        name, groups = match["name"].casefold(), match.groupdict()
         weekday = next((number for number, forms in enumerate(table) if name in forms), None)
         if weekday is None:
             continue
-        if name in words.weekday_needs_after and not match["after"]:
+        if name in words.weekday_needs_after and not groups.get("after"):
             continue
-        if name in words.weekday_needs_lead and not match["lead"]:
+        if name in words.weekday_needs_lead and not groups.get("lead"):
             continue
         before, after = text[max(0, match.start("name") - 25):match.start("name")], text[match.end("name"):]
         if words.not_weekday and re.search(words.not_weekday, before, re.IGNORECASE):
@@ -957,7 +965,7 @@ def _weekday_matches(text: str, language: str) -> list[Found]:
                           lambda day, w=weekday, n=day_number, m=month, y=year: _agreeing_day(day, w, n, m, y),
                           "weekday"))
             continue
-        modifiers = " ".join(part for part in (match["lead"], match["after"]) if part)
+        modifiers = " ".join(part for part in (groups.get("lead"), groups.get("after")) if part)
         if words.weekday_next and _word_pattern(words.weekday_next).search(modifiers):
             direction = 1
         elif words.weekday_last and _word_pattern(words.weekday_last).search(modifiers):
@@ -1124,6 +1132,3 @@ def resolve_relative_dates(document: Document, anchor: DateRange, inferred: bool
         taken.append((start, end))
         resolved.append(ResolvedDate(text[start:end], start, end, kind, span, anchor, inferred))
     return sorted(resolved, key=lambda item: item.start)
-
-
-_SCRIPTS_WITHOUT_SPACES = frozenset({"zh", "ja"})
