@@ -70,6 +70,7 @@ def test_story_json_has_entities_quotes_statements_dates_and_is_cached(make_trac
     assert any("Tokayev" in text for text in dutch["unique"]) and dutch["shared"]
     assert dutch["published_inferred"]["source"] == "inferred" and dutch["published_inferred"]["start"] == "2023-05-01"
     assert any(d["text"] == "gisteren" and d["inferred"] for d in dutch["dates"])
+    assert "dateline" in dutch  # None when the text opens without one
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT COUNT(*) FROM story_analyses").fetchone()[0] == 1
     reading._MEMORY.clear()  # a new process: the store's cache answers without analysing again

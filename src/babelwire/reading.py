@@ -15,7 +15,7 @@ import logging
 import os
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,10 +29,13 @@ from babelwire.encoders import Encoder, make_encoder
 from babelwire.entities import Mention, extract_mentions
 from babelwire.quotes import Quote, find_quotes, match_quotes
 from babelwire.reldates import (
+    Dateline,
     DateRange,
     InferredDate,
     ResolvedDate,
     anchor_of,
+    find_dateline,
+    infer_from_dateline,
     infer_story_date,
     resolve_relative_dates,
 )
@@ -41,7 +44,7 @@ from babelwire.types import Article
 log = logging.getLogger(__name__)
 
 #: bump when the analysis changes, so that cached analyses are recomputed
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: weekdays, tense, explicit years, datelines
 #: an alias file (CSV or JSON, see :class:`babelwire.canonical.AliasBook`) used when none is given
 ALIASES_VARIABLE = "BABELWIRE_ALIASES"
 #: the encoder used when none is given (the bundled multilingual e5 with its language neutraliser)
@@ -73,6 +76,7 @@ class StoryReading:
     coverage: Coverage
     dates: dict[str, list[ResolvedDate]]
     inferred: dict[str, InferredDate]
+    datelines: dict[str, Dateline] = field(default_factory=dict)
 
 
 @cache
@@ -127,8 +131,9 @@ def read_story(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook
     quote_matches = match_quotes(quotes, encoder, speaker_ids)
     statement_vectors = _statement_vectors(documents, vectors, encoder)
     coverage = CoverageComparer(encoder).compare(documents, statement_vectors)
-    dates, inferred = _dates(articles, documents)
-    return StoryReading(documents, mentions, entities, quotes, quote_matches, speaker_of, coverage, dates, inferred)
+    dates, inferred, datelines = _dates(articles, documents)
+    return StoryReading(documents, mentions, entities, quotes, quote_matches, speaker_of, coverage, dates, inferred,
+                        datelines)
 
 
 def _statement_vectors(documents: Sequence[Document], vectors: dict[tuple[str, int], np.ndarray],
@@ -141,19 +146,26 @@ def _statement_vectors(documents: Sequence[Document], vectors: dict[tuple[str, i
     return np.stack(rows) if rows else np.zeros((0, encoder.dim), dtype=np.float32)
 
 
-def _dates(articles: Sequence[Article],
-           documents: Sequence[Document]) -> tuple[dict[str, list[ResolvedDate]], dict[str, InferredDate]]:
+def _dates(articles: Sequence[Article], documents: Sequence[Document]
+           ) -> tuple[dict[str, list[ResolvedDate]], dict[str, InferredDate], dict[str, Dateline]]:
+    """Each article's dates resolved against its publication date; an undated article's publication date is
+    inferred from its dateline's date when it has one, else from its story's span."""
     dates: dict[str, list[ResolvedDate]] = {}
     inferred: dict[str, InferredDate] = {}
+    datelines: dict[str, Dateline] = {}
     for article, document in zip(articles, documents, strict=True):
+        dateline = find_dateline(document)
+        if dateline is not None:
+            datelines[article.id] = dateline
         anchor = anchor_of(article)
-        guessed = infer_story_date(article, articles)
+        story = infer_story_date(article, articles)
+        guessed = (infer_from_dateline(dateline, story) if article.published is None else None) or story
         if guessed is not None:
             inferred[article.id] = guessed
         if anchor is None and guessed is not None:
             anchor = guessed.range
         dates[article.id] = resolve_relative_dates(document, anchor, guessed is not None) if anchor else []
-    return dates, inferred
+    return dates, inferred, datelines
 
 
 # --- plain data -------------------------------------------------------------------------------------------------
@@ -209,15 +221,26 @@ def _dates_json(reading: StoryReading) -> dict[str, dict[str, Any]]:
     for document in reading.documents:
         guessed = reading.inferred.get(document.article_id)
         articles[document.article_id] = {
+            # the range's start and end (ISO days) replace the character offsets under the same keys, which
+            # is how this JSON has always been read; "offsets" keeps where the expression is
             "dates": [{"text": found.text, "start": found.start, "end": found.end, "kind": found.kind,
-                       **_range_json(found.range), "inferred": found.inferred} for found in
-                      reading.dates.get(document.article_id, [])],
+                       **_range_json(found.range), "inferred": found.inferred, "offsets": [found.start, found.end]}
+                      for found in reading.dates.get(document.article_id, [])],
             "published_inferred": None if guessed is None else {
                 **_range_json(guessed.range), "source": guessed.source, "reliable": guessed.reliable,
                 "method": guessed.method, "from_articles": guessed.articles,
             },
+            "dateline": _dateline_json(reading.datelines.get(document.article_id)),
         }
     return articles
+
+
+def _dateline_json(dateline: Dateline | None) -> dict[str, Any] | None:
+    """The place, agency and date as written an article opens with (its date, resolved, is in ``dates``)."""
+    if dateline is None:
+        return None
+    return {"text": dateline.text, "offsets": [dateline.start, dateline.end], "place": dateline.place,
+            "agency": dateline.agency, "date_text": dateline.date_text}
 
 
 def _coverage_json(coverage: Coverage) -> dict[str, Any]:

@@ -87,7 +87,8 @@ def story_detail(
     Besides :func:`story_summary`, each article carries its ``shared`` and ``unique`` statements,
     ``shared_with`` (each shared statement with its matches in the other articles), the relative ``dates``
     it mentions resolved against its publication date, and for an undated article ``published_inferred``
-    (a range from its story, ``source: inferred``, with the articles it came from); the story carries its
+    (a range from its dateline's date, ``source: html-text``, or else from its story, ``source: inferred``,
+    with the articles it came from) and the ``dateline`` it opens with, if any; the story carries its
     ``entities``, ``quotes`` and ``coverage`` (statements only one language's articles make, and a
     ``summary`` of the most central statements with their sources), and its syndicated ``copies``
     (:func:`copy_summary`; they are not analysed: they say what their originals say). ``analysis`` is
@@ -104,7 +105,7 @@ def story_detail(
         detail.update(
             shared=list(said.get("shared", [])), unique=list(said.get("unique", [])),
             shared_with=list(said.get("shared_with", [])), dates=list(extra.get("dates", [])),
-            published_inferred=extra.get("published_inferred"),
+            published_inferred=extra.get("published_inferred"), dateline=extra.get("dateline"),
         )
         details.append(detail)
     return {
@@ -132,7 +133,8 @@ def story_analysis(
          "quotes": [{"id", "text", "speaker": str | None, "speaker_id", "speaker_text", "attribution",
                      "article_id", "language", "start", "end", "matches": [quote id]}],
          "statements": {article_id: {"shared": [str], "unique": [str], "shared_with": [...]}},
-         "articles": {article_id: {"dates": [...], "published_inferred": {...} | None}},
+         "articles": {article_id: {"dates": [...], "published_inferred": {...} | None,
+                                   "dateline": {...} | None}},
          "coverage": {"by_language": {lang: [...]}, "summary": [...]}}
 
     An analysis that fails is logged and served empty: a story is always shown.
