@@ -33,6 +33,7 @@ from babelwire.lexicon import (
     ORGANISATION_CUES,
     ORGANISATION_WORDS,
     PLACE_WORDS,
+    TITLE_CASE_LANGUAGES,
     given_name_keys,
     is_title,
     speech_verbs,
@@ -191,6 +192,8 @@ def _word_key(word: str) -> str:
 
 
 def _is_given_name(word: str) -> bool:
+    if not word[:1].isupper():  # "del", "van" in a name are connectors, whatever a census lists
+        return False
     keys = given_name_keys()
     return spelling_key(word) in keys or _word_key(word) in keys
 
@@ -230,8 +233,13 @@ def _context(document: Document) -> _Context:
 
 
 def _is_ordinary(word: _Word, context: _Context) -> bool:
-    """A capitalised word the document also writes in lower case (Performing / performed), so no name."""
-    if _is_given_name(word.text) or word.text.casefold() in NAME_CONNECTORS:
+    """A capitalised word the document also writes in lower case (Performing / performed), so no name.
+
+    Only for languages that set headlines in title case (English): elsewhere a capitalised common word in
+    the middle of a sentence is part of a name (Centro Regional de Reinserción Social, Sąd Najwyższy).
+    """
+    if context.language not in TITLE_CASE_LANGUAGES or _is_given_name(word.text) \
+            or word.text.casefold() in NAME_CONNECTORS:
         return False
     folded = word.text.casefold()
     return folded in context.lower_words or lemma(folded, context.language) in context.ordinary_lemmas
@@ -267,7 +275,7 @@ class RuleTagger:
         mentions = []
         for sentence in document.sentences:
             mentions.extend(self._tag_sentence(document, sentence, context))
-        return mentions
+        return _with_nicknames(document, mentions)
 
     def _tag_substrings(self, document: Document) -> list[Mention]:
         assert self.gazetteer is not None
@@ -437,6 +445,8 @@ class RuleTagger:
                 title = run[0].text
             run = run[1:]
             opens_sentence = False
+        while run and run[0].text.casefold() in NAME_CONNECTORS:  # left behind by a word taken off the front
+            run = run[1:]
         while run and run[-1].text.casefold() in NAME_CONNECTORS:
             run = run[:-1]
         if not run or any(word.text.casefold() in CAPITALISED_COMMON for word in run):
@@ -468,11 +478,39 @@ class RuleTagger:
         if _has_speech_verb_beside(sentence, run, language):
             return PERSON, not opens_sentence or len(run) > 1, "speech-verb"
         nouns_capitalised = language in CAPITALISE_NOUNS
+        if len(run) > 1 and any(word.text.casefold() in NAME_CONNECTORS for word in run[1:-1]):
+            # capitalised words joined by "de", "of", "der" with no given name: an institution's or a place's
+            # name (Secretaría de Seguridad Pública, Organización Mundial de Boxeo) more often than a person's
+            return ORGANISATION, not opens_sentence, "connector-name"
         if len(run) > 1:
             return (UNKNOWN, False, None) if nouns_capitalised else (PERSON, not opens_sentence, None)
         # a word the language's dictionary does not know is most likely a name (Bocelli, Mascagni, Embraer)
         unknown_word = not is_known_word(first, language)
         return UNKNOWN, unknown_word or not (opens_sentence or nouns_capitalised), None
+
+
+#: a quoted nickname between the words of a name: Dwayne “The Rock” Johnson, Jorge «La Hiena» Barrios
+_NICKNAME = re.compile(r"\s+[“\"«»„‘]([^\W\d_][^“”\"«»„\n]{0,30}?)[”\"»«“’]\s+")
+
+
+def _with_nicknames(document: Document, mentions: list[Mention]) -> list[Mention]:
+    """Join a name, its quoted nickname and its surname into one person (named without the nickname)."""
+    at = {mention.start: mention for mention in mentions}
+    joined: list[Mention] = []
+    taken: set[int] = set()
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.start in taken:
+            continue
+        nickname = _NICKNAME.match(document.text, mention.end)
+        surname = at.get(nickname.end()) if nickname and nickname.group(1)[:1].isupper() else None
+        if surname is not None and {mention.type, surname.type} <= {PERSON, UNKNOWN} \
+                and surname.sentence == mention.sentence:
+            taken.update(m.start for m in mentions if mention.end <= m.start < surname.end)
+            mention = replace(mention, end=surname.end, text=document.text[mention.start:surname.end],
+                              name=f"{mention.name} {surname.name}", type=PERSON, confident=True,
+                              evidence="nickname")
+        joined.append(mention)
+    return joined
 
 
 def _is_demonym(word: str, language: str) -> bool:

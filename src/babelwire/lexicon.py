@@ -194,6 +194,9 @@ GERMAN_NOUN_ENDINGS = (
     "treffen", "tests", "test", "nis", "nisse", "ismus", "ment", "mente", "gruppe", "sender", "zeitung",
     "agentur", "ministerium",
 )
+#: languages whose headlines capitalise every word ("Bocelli Performing Live"), so that a capitalised word
+#: the text also writes in lower case is an ordinary word
+TITLE_CASE_LANGUAGES = frozenset({"en"})
 #: languages that capitalise every noun, so a capitalised word alone says little
 CAPITALISE_NOUNS = frozenset({"de"})
 #: words that are capitalised for other reasons than being names (months, weekdays in English and German)
