@@ -10,7 +10,8 @@ A wrong code misleads a reader and the linker; ``und`` only says "not sure". So 
 apart, and lists every wrong code. The identifier is the one ``Settings()`` builds, from whichever
 ``babelwire`` is on the path: run it against an older checkout's ``src`` for the "before" numbers::
 
-    .venv/bin/python bench/langid.py [--accuracy two-pass|low|high] [--limit N] [--json]
+    .venv/bin/python bench/langid.py [--accuracy two-pass|low|high] [--identifier lingua|py3langid]
+                                     [--sets babel_briefings,semeval_titles,uci_headlines] [--limit N] [--json]
     PYTHONPATH=/path/to/old/src .venv/bin/python bench/langid.py
 """
 
@@ -100,12 +101,15 @@ def main() -> None:
 
     parser = make_parser(__doc__, "at most this many items of each set")
     parser.add_argument("--accuracy", default=None, help="lingua's mode (two-pass, low, high), where supported")
+    parser.add_argument("--identifier", default=None, help="the language_identifier setting (lingua, py3langid)")
     parser.add_argument("--sets", default="babel_briefings,semeval_titles,uci_headlines",
                         help="comma-separated sets to run (the peak RSS depends on the languages seen)")
     options = parser.parse_args()
     settings = Settings()
     if options.accuracy:
         settings = settings.replace(language_accuracy=options.accuracy)
+    if options.identifier:
+        settings = settings.replace(language_identifier=options.identifier)
     info = machine()
     with timed() as load:
         identifier = make_language_identifier(settings)
@@ -118,6 +122,8 @@ def main() -> None:
         results[name] = (overall, by_language, seconds)
     described = (f"{type(identifier).__name__} from {babelwire.langid.__file__}, "
                  f"{len(settings.languages)} languages, accuracy {getattr(settings, 'language_accuracy', 'high')}")
+    if not isinstance(identifier, babelwire.langid.LinguaIdentifier):
+        described = f"{type(identifier).__name__} from {babelwire.langid.__file__}, {len(settings.languages)} languages"
     if options.json:
         print(json.dumps({
             "machine": info, "identifier": described, "peak_rss_mib": round(peak_rss_mib(), 1),
