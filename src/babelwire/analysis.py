@@ -55,11 +55,10 @@ class IdentifyLanguage:
             article.language, article.language_confidence = code, confidence
             if code == UNDETERMINED and self.scripts is not None:
                 script = unreadable_script(sample, self.scripts)
-                if script is not None:
-                    article.notes.append(
-                        f"language undetermined (und): the text is in the {script} script, "
-                        f"which none of the identified languages is written in"
-                    )
+                note = (f"language undetermined (und): the text is in the {script} script, "
+                        f"which none of the identified languages is written in")
+                if script is not None and note not in article.notes:  # analysed twice: said once
+                    article.notes.append(note)
         return articles
 
 
