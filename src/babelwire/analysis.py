@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from babelwire.encoders import Encoder
-from babelwire.langid import LanguageIdentifier
+from babelwire.langid import LanguageIdentifier, unreadable_script
 from babelwire.sentences import split_sentences
 from babelwire.settings import Settings
 from babelwire.types import UNDETERMINED, Article
@@ -34,18 +34,31 @@ class Components:
 
 
 class IdentifyLanguage:
-    """Sets ``language`` and ``language_confidence`` unless the input already gave them."""
+    """Sets ``language`` and ``language_confidence`` unless the input already gave them.
+
+    An article whose text is in a script none of the identifier's languages is written in stays ``und``
+    and gets a note for the ingest report, so that the user learns why (identifiers that say which
+    scripts they read, with a ``scripts`` attribute, as the bundled ones do).
+    """
 
     def __init__(self, identifier: LanguageIdentifier, sample_chars: int):
         self.identifier = identifier
         self.sample_chars = sample_chars
+        self.scripts: frozenset[str] | None = getattr(identifier, "scripts", None)
 
     def __call__(self, articles: list[Article]) -> list[Article]:
         for article in articles:
             if article.language != UNDETERMINED and article.language_confidence >= 1.0:
                 continue
-            code, confidence = self.identifier.identify(article.lead[: self.sample_chars])
+            sample = article.lead[: self.sample_chars]
+            code, confidence = self.identifier.identify(sample)
             article.language, article.language_confidence = code, confidence
+            if code == UNDETERMINED and self.scripts is not None:
+                script = unreadable_script(sample, self.scripts)
+                note = (f"language undetermined (und): the text is in the {script} script, "
+                        f"which none of the identified languages is written in")
+                if script is not None and note not in article.notes:  # analysed twice: said once
+                    article.notes.append(note)
         return articles
 
 

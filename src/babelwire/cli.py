@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from babelwire import views
+from babelwire.langid import language_name
 from babelwire.settings import Settings, default_db_path
 from babelwire.store import StoreError
 from babelwire.tracker import Tracker
@@ -67,11 +68,19 @@ def _print_report(report: IngestReport, json_output: bool) -> None:
         return
     for problem in report.problems:
         errors.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", highlight=False)
+    for warning in report.warnings:
+        errors.print(f"[yellow]warning[/] {warning.origin}: {warning.reason}", highlight=False)
+    if report.unsupported_languages:
+        counts = ", ".join(f"{language_name(code)} ({code}) {count}"
+                           for code, count in sorted(report.unsupported_languages.items()))
+        errors.print(f"[yellow]note[/] stored and linked, but in languages the reading does not support "
+                     f"(entities and quotes use the generic rules only; see `babelwire languages`): {counts}",
+                     highlight=False)
     console.print(
         f"added {report.added} article(s) and {report.copies} syndicated copy(ies), "
         f"{report.duplicates} duplicate(s) skipped, "
         f"{report.new_stories} new story(ies), {summary['merges']} merge(s), "
-        f"{len(report.problems)} problem(s)"
+        f"{len(report.problems)} problem(s), {len(report.warnings)} warning(s)"
     )
 
 
@@ -260,6 +269,22 @@ def compare(
     for name, value in sorted(score.contributions.items(), key=lambda item: -abs(item[1])):
         table.add_row(name, f"{score.features[name]:.3f}", f"{value:+.3f}")
     console.print(table)
+
+
+@app.command()
+def languages(config: ConfigOption = None, json_output: JsonOption = False) -> None:
+    """The languages babelwire identifies, and those its reading (entities, quotes) supports."""
+    rows = views.languages_table(_settings(config).languages)
+    if json_output:
+        _print_json(rows)
+        return
+    supported = sum(row["reading"] for row in rows)
+    table = Table("code", "language", "reading", title=f"{len(rows)} languages identified, {supported} read")
+    for row in rows:
+        table.add_row(row["code"], row["name"], "supported" if row["reading"] else "[dim]identified only[/]")
+    console.print(table)
+    console.print("Articles in any of them are stored and linked into stories across languages; the reading "
+                  "(entities, quotes, coverage) is built and tested for the supported ones only.")
 
 
 @app.command("relink")

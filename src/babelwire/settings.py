@@ -15,12 +15,23 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-#: ISO 639-1 codes the default language identifier chooses between. Restricting
-#: lingua to these keeps its memory (~400 MB) and load time (~3 s) bounded.
-#: ``no`` covers both Bokmål and Nynorsk.
+#: ISO 639-1 codes of the languages the reading is built and tested for: entity rules and cue words,
+#: quotes, the gazetteer's country names, and the language neutraliser of the linking. Articles in other
+#: languages are identified, stored and linked (e5 reads ~100 languages), but the ingest report tells
+#: the user their reading is not supported. ``no`` covers both Bokmål and Nynorsk.
 SUPPORTED_LANGUAGES: tuple[str, ...] = (
     "en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "fi",
     "pl", "cs", "ru", "uk", "tr", "ar", "zh",
+)
+#: every language lingua 2.1 identifies (75, with Bokmål and Nynorsk reported as ``no``): the default
+#: identifier chooses between all of them, so text in Korean or Slovak is never forced onto a
+#: supported language (tests/test_langid.py checks this list against lingua's)
+IDENTIFIED_LANGUAGES: tuple[str, ...] = (
+    "af", "ar", "az", "be", "bg", "bn", "bs", "ca", "cs", "cy", "da", "de", "el", "en", "eo", "es", "et",
+    "eu", "fa", "fi", "fr", "ga", "gu", "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "ka", "kk",
+    "ko", "la", "lg", "lt", "lv", "mi", "mk", "mn", "mr", "ms", "nl", "no", "pa", "pl", "pt", "ro", "ru",
+    "sk", "sl", "sn", "so", "sq", "sr", "st", "sv", "sw", "ta", "te", "th", "tl", "tn", "tr", "ts", "uk",
+    "ur", "vi", "xh", "yo", "zh", "zu",
 )
 
 DEFAULT_DB = "babelwire.db"
@@ -37,12 +48,20 @@ class Settings:
     # --- language identification ---
     #: ``lingua`` (most accurate) or ``py3langid`` (small and fast)
     language_identifier: str = "lingua"
-    languages: tuple[str, ...] = SUPPORTED_LANGUAGES
+    #: the languages the identifier chooses between (not the ones the reading supports)
+    languages: tuple[str, ...] = IDENTIFIED_LANGUAGES
+    #: lingua: ``two-pass`` (the low-accuracy models of every language propose a candidate; the
+    #: high-accuracy models of it and of the supported languages decide), ``high`` (every
+    #: high-accuracy model: ~1.1 GB) or ``low`` (trigrams only: ~0.1 GB, weak on headlines)
+    language_accuracy: str = "two-pass"
     #: below this lingua confidence the language is reported as ``und``
     language_min_confidence: float = 0.5
     #: ... unless the top language is this many times as likely as the runner-up
     #: (short headlines spread lingua's confidence; 0 turns this off)
     language_min_ratio: float = 2.0
+    #: a language the reading does not support needs this confidence, ratio or not: with 75
+    #: languages competing, a headline of names comes out as Yoruba or Tagalog at 0.3-0.6
+    language_min_confidence_other: float = 0.8
     #: characters of title + text given to the language identifier
     language_sample_chars: int = 2000
 

@@ -25,9 +25,9 @@ from babelwire.index import UsearchIndex, VectorIndex
 from babelwire.langid import LanguageIdentifier, LinguaIdentifier, Py3LangidIdentifier
 from babelwire.linking import StoryLinker, relink
 from babelwire.readers import ReadResult, read_inputs
-from babelwire.settings import Settings, default_db_path
+from babelwire.settings import SUPPORTED_LANGUAGES, Settings, default_db_path
 from babelwire.store import Store, StoreError, canonical_url, open_store
-from babelwire.types import Article, IngestProblem, IngestReport, LinkDecision, SearchHit, Story
+from babelwire.types import UNDETERMINED, Article, IngestProblem, IngestReport, LinkDecision, SearchHit, Story
 
 if TYPE_CHECKING:
     from babelwire.similarity import PairScore, PairScorer
@@ -36,14 +36,16 @@ ProgressCallback = Callable[[int], None]
 
 
 def make_language_identifier(settings: Settings) -> LanguageIdentifier:
-    """The identifier named in the settings, restricted to the supported languages."""
+    """The identifier named in the settings, choosing between ``settings.languages``."""
     if settings.language_identifier == "lingua":
         return LinguaIdentifier(
-            settings.languages, settings.language_min_confidence, min_ratio=settings.language_min_ratio
+            settings.languages, settings.language_min_confidence, min_ratio=settings.language_min_ratio,
+            accuracy=settings.language_accuracy, min_other=settings.language_min_confidence_other,
         )
     if settings.language_identifier == "py3langid":
         return Py3LangidIdentifier(
-            settings.languages, settings.language_min_confidence, min_ratio=settings.language_min_ratio
+            settings.languages, settings.language_min_confidence, min_ratio=settings.language_min_ratio,
+            min_other=settings.language_min_confidence_other,
         )
     raise ValueError(f"unknown language identifier {settings.language_identifier!r} (lingua, py3langid)")
 
@@ -174,6 +176,7 @@ class Tracker:
                     originals = [article for article in fresh if article.copy_of is None]
                     if not analysed and originals:  # copies are not embedded: they are never linked
                         self.analyse(originals)
+                    _note_languages(report, originals)
                     report.decisions.extend(self._link_and_store(fresh, fingerprints))
                 except BaseException:
                     self._copy_detector = None  # it saw articles that were not stored: rebuild on next use
@@ -337,6 +340,16 @@ class Tracker:
                 published=article.published.value if article.published else None, source=article.source,
             ))
         return hits
+
+
+def _note_languages(report: IngestReport, articles: list[Article]) -> None:
+    """Add the analysis notes of ``articles`` to the report's warnings, and count the languages the reading
+    does not support: such articles are stored and linked, but the user should know their entities and
+    quotes are read with the generic rules only."""
+    for article in articles:
+        report.warnings.extend(IngestProblem(article.origin or article.id, note) for note in article.notes)
+        if article.language not in SUPPORTED_LANGUAGES and article.language != UNDETERMINED:
+            report.unsupported_languages[article.language] = report.unsupported_languages.get(article.language, 0) + 1
 
 
 def _default_copy_detector(settings: Settings) -> CopyDetector:

@@ -85,6 +85,8 @@ class Article:
     # analysis results
     sentences: list[str] = field(default_factory=list)
     embedding: np.ndarray | None = field(default=None, repr=False)
+    #: what the analysis could not do, for the ingest report (not stored): e.g. a script no identifier reads
+    notes: list[str] = field(default_factory=list)
     # link result
     story_id: int | None = None
     link_score: float | None = None
@@ -169,6 +171,10 @@ class IngestReport:
     copies: int = 0  # stored as syndicated copies of other articles (not linked on their own)
     problems: list[IngestProblem] = field(default_factory=list)
     decisions: list[LinkDecision] = field(default_factory=list)
+    #: stored articles the analysis has something to say about (a language it could not identify…)
+    warnings: list[IngestProblem] = field(default_factory=list)
+    #: stored articles per language that is identified but not supported by the reading (entities, quotes)
+    unsupported_languages: dict[str, int] = field(default_factory=dict)
 
     @property
     def new_stories(self) -> int:

@@ -206,4 +206,17 @@ def ingest_summary(report: IngestReport) -> dict[str, Any]:
         "new_stories": report.new_stories,
         "merges": sum(len(d.merged_story_ids) for d in report.decisions),
         "problems": [{"input": p.origin, "reason": p.reason} for p in report.problems],
+        "warnings": [{"input": w.origin, "reason": w.reason} for w in report.warnings],
+        "unsupported_languages": dict(sorted(report.unsupported_languages.items())),
     }
+
+
+def languages_table(identified: Sequence[str]) -> list[dict[str, Any]]:
+    """Every language babelwire identifies or reads: its name, whether it is identified (one of
+    ``identified``, the identifier's languages) and whether the reading supports it."""
+    from babelwire.langid import language_name
+    from babelwire.settings import SUPPORTED_LANGUAGES
+
+    return [{"code": code, "name": language_name(code), "identified": code in identified,
+             "reading": code in SUPPORTED_LANGUAGES}
+            for code in sorted(set(identified) | set(SUPPORTED_LANGUAGES))]

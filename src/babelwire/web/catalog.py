@@ -82,6 +82,9 @@ def _add_report(total: IngestReport, part: IngestReport) -> None:
     total.copies += part.copies
     total.problems.extend(part.problems)
     total.decisions.extend(part.decisions)
+    total.warnings.extend(part.warnings)
+    for language, count in part.unsupported_languages.items():
+        total.unsupported_languages[language] = total.unsupported_languages.get(language, 0) + count
 
 
 class Catalog:

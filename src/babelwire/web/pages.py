@@ -44,8 +44,10 @@ LANGUAGE_NAMES = {
 
 
 def language_name(code: str) -> str:
-    """The English name of a language code, or the code itself when it is not a known one."""
-    return LANGUAGE_NAMES.get(code, code)
+    """The English name of a language code (any lingua identifies), or the code itself when it is not a known one."""
+    from babelwire import langid
+
+    return LANGUAGE_NAMES.get(code) or langid.language_name(code)
 
 
 def http_url(url: str | None) -> str | None:
