@@ -456,6 +456,8 @@ class RuleTagger:
             return None
         if len(run) == 1 and not opens_sentence and _is_ordinary(run[0], context):
             return None
+        if len(run) == 1 and ("." in text or _is_lone_common_word(text, language, context)):
+            return None  # C.E.O. is no name; nor "General", "Statistics", "Güncelleme" standing alone
         if language in CAPITALISE_NOUNS and len(run) == 1 and previous.casefold() in GERMAN_DETERMINERS:
             return None  # die Regierung, der Präsident: a noun with its article
         kind, confident, evidence = self._type_of(run, previous, title, opens_sentence, sentence, language)
@@ -511,6 +513,12 @@ def _with_nicknames(document: Document, mentions: list[Mention]) -> list[Mention
                               evidence="nickname")
         joined.append(mention)
     return joined
+
+
+def _is_lone_common_word(word: str, language: str, context: _Context) -> bool:
+    """A dictionary word capitalised alone (a sentence's first word, a heading, an institution named by a
+    common noun: el Gobierno), unless the article uses it as a person's surname (Sıla Kara … Kara)."""
+    return not word.isupper() and word not in context.name_tails and is_common_word(word, language)
 
 
 def _is_demonym(word: str, language: str) -> bool:
