@@ -56,8 +56,9 @@ _OPENERS = frozenset('.!?:;"“”„«»–—-()[]‘\'’…')
 LARGE_CITY = 100_000
 #: in a script without capitals, a one-word town name is taken without a place cue above this size
 MILLION_CITY = 1_000_000
-#: gazetteer ids of the packaged towns and subdivisions (GeoNames ids, ISO codes), which are ambiguous
-_PACKAGED_TOWN = re.compile(r"city:\d|subdivision:")
+#: gazetteer ids of the packaged towns, subdivisions and regions (GeoNames ids, ISO and CLDR codes), which
+#: are ambiguous (Lycos Europe, Rio Doce)
+_PACKAGED_TOWN = re.compile(r"city:\d|subdivision:|region:")
 #: a gazetteer name is tried over at most this many words
 _MAX_GAZETTEER_WORDS = 6
 
@@ -390,9 +391,11 @@ class RuleTagger:
             # a town's name inside a longer capitalised name (Rio Doce, Sıla Kara); and, unless a large city
             # (Paris, German Berlin), one that is also a given name (Kim, George), an ordinary word (Centro,
             # Best, Mai) or a surname used alone
-            if previous is not None and previous.capitalised and not previous.opens_sentence \
-                    and not previous.shouting and _adjacent(sentence, previous, word):
-                return True
+            if previous is not None and previous.capitalised and not previous.shouting \
+                    and _adjacent(sentence, previous, word) and not (
+                        previous.opens_sentence and (previous.text.casefold() in FUNCTION_WORDS
+                                                     or is_common_word(previous.text, context.language))):
+                return True  # "Lycos Europe", but not "In Paris" at a sentence's start
             if following is not None and following.capitalised and not following.shouting \
                     and _adjacent(sentence, word, following):
                 return True
@@ -420,11 +423,17 @@ class RuleTagger:
         # a capitalised word opening a sentence before a name is an ordinary noun (Inwoners van Wierzbowo)
         # unless it is a given name or a title
         if run and run[0].opens_sentence and len(run) > 1 and not _is_given_name(run[0].text) \
-                and not is_title(run[0].text) and len(run[0].text) > 1:  # an initial stays (R. Kelly)
+                and not is_title(run[0].text) and len(run[0].text) > 1 \
+                and (language in CAPITALISE_NOUNS or is_common_word(run[0].text, language)):
+            # (an initial stays: R. Kelly; so does a word no dictionary knows: Lycos Europe)
             previous, run = run[0].text, run[1:]
             while run and run[0].text.casefold() in NAME_CONNECTORS:
                 run = run[1:]
             opens_sentence = False
+        # a capitalised German article inside a run begins a new sentence or caption (Antonio Perez Der Sänger)
+        if language in CAPITALISE_NOUNS:
+            cut = next((i for i, word in enumerate(run) if i and word.text.casefold() in GERMAN_DETERMINERS), None)
+            run = run[:cut] if cut else run
         # headline case: words the text also writes in lower case end the name (Bocelli Performing Live)
         for cut, word in enumerate(run):
             if cut and _is_ordinary(word, context):
@@ -437,8 +446,10 @@ class RuleTagger:
         # common words before a given name or a title are descriptions (Armenier Dawit Mirzojan, Energy
         # Minister …); an unknown word there is a first name (Deeq Mohammed Farah)
         start = next((i for i, word in enumerate(run) if _is_given_name(word.text) or is_title(word.text)), 0)
-        if 0 < start < len(run) - 1 and all(is_common_word(word.text, language) or is_title(word.text)
-                                            or _is_demonym(word.text, language) for word in run[:start]):
+        if start > 0 and (start < len(run) - 1 or language in CAPITALISE_NOUNS) and (
+                language in CAPITALISE_NOUNS or all(
+                is_common_word(word.text, language) or is_title(word.text) or _is_demonym(word.text, language)
+                for word in run[:start])):  # German capitalises the nouns that describe a person
             previous, run = run[start - 1].text, run[start:]
         while run and ((is_title(run[0].text) and len(run) > 1) or run[0].text.casefold() in CAPITALISED_COMMON):
             if is_title(run[0].text):
@@ -480,7 +491,8 @@ class RuleTagger:
         if _has_speech_verb_beside(sentence, run, language):
             return PERSON, not opens_sentence or len(run) > 1, "speech-verb"
         nouns_capitalised = language in CAPITALISE_NOUNS
-        if len(run) > 1 and any(word.text.casefold() in NAME_CONNECTORS for word in run[1:-1]):
+        if len(run) > 1 and not nouns_capitalised \
+                and any(word.text.casefold() in NAME_CONNECTORS for word in run[1:-1]):
             # capitalised words joined by "de", "of", "der" with no given name: an institution's or a place's
             # name (Secretaría de Seguridad Pública, Organización Mundial de Boxeo) more often than a person's
             return ORGANISATION, not opens_sentence, "connector-name"
@@ -518,7 +530,10 @@ def _with_nicknames(document: Document, mentions: list[Mention]) -> list[Mention
 def _is_lone_common_word(word: str, language: str, context: _Context) -> bool:
     """A dictionary word capitalised alone (a sentence's first word, a heading, an institution named by a
     common noun: el Gobierno), unless the article uses it as a person's surname (Sıla Kara … Kara)."""
-    return not word.isupper() and word not in context.name_tails and is_common_word(word, language)
+    # German capitalises nouns and its dictionary holds names too (Johnson): there lone words are weighed
+    # by the dictionary's silence instead (see _type_of)
+    return language not in CAPITALISE_NOUNS and not word.isupper() and word not in context.name_tails \
+        and is_common_word(word, language)
 
 
 def _is_demonym(word: str, language: str) -> bool:
