@@ -363,20 +363,26 @@ def main() -> None:
     rows["after, cross-validated"], bars = cross_validated(groups, encoder, furniture, coverage.SAME_FACT.near)
     pairs = sorted({key for tallies in rows.values() for key in tallies if key != "unique"})
     cross = [p for p in pairs if p.split("–")[0] != p.split("–")[1]]
-    result: dict[str, object] = {"machine": info, "bars_chosen_in_cv": bars, "rows": {}}
-    table = []
+    summary: dict[str, dict[str, dict[str, float | int | None]]] = {}
+    result: dict[str, object] = {"machine": info, "bars_chosen_in_cv": bars, "rows": summary}
+    labels = ["all", "cross-language", *pairs]
     for name, tallies in rows.items():
         columns = [("all", summed(tallies)), ("cross-language", summed(tallies, cross))]
         columns += [(pair, tallies[pair]) for pair in pairs]
-        result["rows"][name] = {label: {"precision": _fraction(t.precision), "recall": _fraction(t.recall),
+        summary[name] = {label: {"precision": _fraction(t.precision), "recall": _fraction(t.recall),
                                         "shared": t.predicted, "with_counterpart": t.with_counterpart}
                                 for label, t in columns}
         unique = tallies["unique"]
-        result["rows"][name]["unique"] = {"listed": unique.unique, "stated_elsewhere": unique.unique_wrong,
+        summary[name]["unique"] = {"listed": unique.unique, "stated_elsewhere": unique.unique_wrong,
                                           "furniture": unique.unique_furniture}
-        table.append([name, *(f"{_fraction(t.precision)} / {_fraction(t.recall)}" for _, t in columns),
-                      f"{unique.unique} ({unique.unique_wrong}, {unique.unique_furniture})"])
-    headers = ["coverage", "all", "cross-language", *pairs, "unique (stated elsewhere, furniture)"]
+    table = []
+    for label in labels:
+        cells = [summary[name][label] for name in rows]
+        table.append([label, cells[0]["with_counterpart"], *(
+            f"{cell['precision']} / {cell['recall']} ({cell['shared']})" for cell in cells)])
+    table.append(["unique: listed (stated elsewhere, furniture)", "–", *(
+        "{listed} ({stated_elsewhere}, {furniture})".format(**summary[name]["unique"]) for name in rows)])
+    headers = ["language pair", "with counterpart", *(f"{name}: P / R (shared)" for name in rows)]
     counts = furniture_rows(groups, furniture)
     result["furniture"] = counts
     furniture_table = format_table(
