@@ -72,6 +72,7 @@ def test_page_furniture_is_not_a_statement() -> None:
 def test_furniture_keeps_statements_that_only_look_short_or_dated() -> None:
     page = article("page", "de", "Der Anschlag geschah am 13.11.2015 in Paris.\n"
                                  "Reklamahanna Lis kritisierte die Show am Abend scharf auf Twitter.\n"
+                                 "Related to the case, the police questioned two more men on Sunday.\n"
                                  "Die Polizei nahm am Abend zwei Verdächtige fest und verhörte sie")
     document = make_document(page)
     assert furniture_of(document) == set()

@@ -149,7 +149,8 @@ _MAIL_HEADER = re.compile(r"^(?:[Ff]rom|FROM|[Tt]o|TO|[Cc]c|CC|[Ss]ubject|SUBJEC
                           r"\b(?:CC|RE|Re|FW|Fw|FWD|Fwd):\s")  # capitalised: "re: hiring" is prose
 #: "read more", "sign up", photo credits and the like, in the languages babelwire reads most
 _READ_MORE = re.compile(
-    r"^(?:read (?:more|also)|see also|related|sign up|subscribe|advertisement|play video|"
+    r"^(?:read (?:more|also)|see also|sign up|subscribe|advertisement|play video|"
+    r"related(?:(?: [^\W\d_]+)?:| (?:stories|articles|links|news|content|coverage|topics)\b)|"
     r"lesen sie (?:auch|mehr)|mehr zum thema|weitere artikel|lire (?:aussi|également)|à lire aussi|"
     r"leia (?:também|mais)|veja também|lee (?:también|más)|ver también|te puede interesar|"
     r"czytaj (?:także|też|więcej)|zobacz (?:też|także)|reklama|lees (?:ook|meer)|ook interessant|"
