@@ -50,7 +50,7 @@ def test_page_furniture_is_not_a_statement() -> None:
     page = article("page", "en", "\n".join([
         "Sáb, 13 Nov - 16h00",
         "(01 Aug 04 | Business )",
-        "© Mannheimer Morgen, Donnerstag, 02.01.2020",
+        "© Rheinpost, Freitag, 03.01.2020",
         "By Jane Doe and John Roe, Health Editor",
         "The storm felled thousands of trees on Gotland during the night.",
         "From: Jane Doe To: the news desk CC: John Roe;",
@@ -81,7 +81,7 @@ def test_furniture_keeps_statements_that_only_look_short_or_dated() -> None:
 def test_numbers_and_rare_words_are_read_across_conventions() -> None:
     assert numbers_of("mehr als 20.000 Todesopfer, 8,3 Pfund") == {20000.0, 8.3}
     assert numbers_of("more than 20,000 deaths") == {20000.0}
-    first, second, topic = (stems_of("Bocelli will be accompanied by pianist Emanuele Vianelli"),
+    first, second, topic = (stems_of("Bocelli sings with the organist Emanuele Vianelli"),
                             stems_of("Bocelli wird vom Organisten Emanuele Vianelli begleitet"),
                             stems_of("Bocelli sang im Dom"))
     assert {"viane", "emanu", "bocel"} <= first & second
@@ -92,23 +92,27 @@ def test_numbers_and_rare_words_are_read_across_conventions() -> None:
 
 def test_same_topic_is_not_the_same_fact_but_a_translation_is(e5) -> None:
     portuguese = article("pt", "pt", "\n".join([
-        "O presidente chinês Hu Jintao almoçou com o presidente Lula na Granja do Torto, em Brasília.",
-        "Depois, Hu Jintao teve um encontro de vinte minutos com a colônia chinesa no Brasil.",
-        "O Brasil reconheceu a China como economia de mercado, anunciou o ministro Celso Amorim.",
-        "No almoço foi servida uma costela, cujo tempo de preparação é de mais de 12 horas.",
+        "O ministro do Comércio visitou ontem a nova fábrica de baterias em Campinas com o governador.",
+        "Depois, o ministro conversou durante meia hora com a comunidade japonesa da cidade.",
+        "A fábrica vai contratar 850 trabalhadores até março, anunciou a empresa Voltara.",
+        "O almoço no refeitório da fábrica teve feijoada e suco de caju.",
+        "Os moradores reclamam do barulho dos caminhões que entram na fábrica à noite.",
     ]))
     english = article("en", "en", "\n".join([
-        "Brazil recognised China as a market economy, foreign minister Celso Amorim announced.",
-        "Meanwhile, Brazil won greater access to China's huge market for food products.",
-        "The beef deal alone is expected to be worth $600m a year for Brazil, ministers said.",
-        "Analysts say both countries want better trade terms for developing nations.",
+        "The battery maker Voltara said its new plant will hire 850 workers by March.",
+        "Meanwhile, Japan agreed to buy more Brazilian lithium for its car makers.",
+        "The lithium deal could be worth two billion dollars over five years, officials said.",
+        "Analysts expect more Asian investment in the region's battery industry.",
+        "Residents complain about the noise of the lorries that drive into the factory at night.",
     ]))
     coverage = CoverageComparer(e5).compare([make_document(portuguese), make_document(english)])
     shared = {statement.text: matches for statement, matches in coverage.articles["pt"].shared}
-    recognised = next(matches for text, matches in shared.items() if "economia de mercado" in text)
-    assert "market economy" in recognised[0].text and recognised[0].confidence >= 0.5
-    assert not any("colônia chinesa" in text for text in shared)  # same topic (China, Brazil), another fact
-    assert not any("costela" in text for text in shared)
+    hiring = next(matches for text, matches in shared.items() if "850 trabalhadores" in text)
+    assert "850 workers" in hiring[0].text and hiring[0].confidence >= 0.5
+    noise = next(matches for text, matches in shared.items() if "barulho" in text)  # no shared name or number
+    assert "noise of the lorries" in noise[0].text
+    assert not any("comunidade japonesa" in text for text in shared)  # same topic (Japan, Brazil), another fact
+    assert not any("feijoada" in text for text in shared)
 
 
 def test_a_story_of_one_article_has_nothing_shared_or_unique(e5) -> None:
