@@ -175,11 +175,11 @@ def _looks_like_furniture(sentence: Sentence, alone: bool) -> bool:
         return True
     if short and not closed and (_TIMESTAMP.search(text) or _SEPARATORS.search(text) or _BYLINE.match(text)):
         return True
-    if text.startswith("(") and len(words) <= 4:  # "(apa)", "(Martin Trainor/CBC)": agency and photo credits
+    if text.startswith("(") and len(words) <= 4:  # "(AP)", "(Jane Doe/Reuters)": agency and photo credits
         return True
     cased = [c for c in text if c.isalpha() and c.lower() != c.upper()]
     if len(cased) >= _CAPS_MIN_LETTERS and sum(c.isupper() for c in cased) >= CAPS_SHARE * len(cased):
-        return True  # a shouted heading: "KRONİK RAHATSIZLIĞI BULUNMAYAN GENÇ HAYATINI KAYBETTİ"
+        return True  # a shouted heading: "ROAD CLOSED AFTER THE STORM"
     return alone and not closed and len(words) <= HEADING_MAX_WORDS
 
 
