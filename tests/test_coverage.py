@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from babelwire import reading, views
 from babelwire.cli import app as cli
-from babelwire.coverage import CoverageComparer
+from babelwire.coverage import CoverageComparer, furniture_of, numbers_of, rare_word_overlap, statements_of, stems_of
 from babelwire.documents import make_document
 from babelwire.store import MIGRATIONS, Store
 from babelwire.types import Article
@@ -38,6 +38,81 @@ def test_seed_coverage_tells_what_each_article_adds(e5, language_identifier) -> 
     summary = found.coverage.summary
     assert summary and summary[0].languages == ["nl", "sv"]  # the most central statement is in both languages
     assert {source.article_id for source in summary[0].sources} == {swedish.article_id, dutch.article_id}
+
+
+def article(article_id: str, language: str, text: str, title: str = "Headline") -> Article:
+    made = Article(title=title, text=text, id=article_id)
+    made.language = language
+    return made
+
+
+def test_page_furniture_is_not_a_statement() -> None:
+    page = article("page", "en", "\n".join([
+        "Sáb, 13 Nov - 16h00",
+        "(01 Aug 04 | Business )",
+        "© Rheinpost, Freitag, 03.01.2020",
+        "By Jane Doe and John Roe, Health Editor",
+        "The storm felled thousands of trees on Gotland during the night.",
+        "From: Jane Doe To: the news desk CC: John Roe;",
+        "ROAD TRAFFIC STOPPED ON THE BRIDGE",
+        "Twelve thousand households had no power in the morning, the utility said.",
+        "Power cuts across the island",
+        "The utility expects to restore every line by Friday evening.",
+        "Read more: how the last storm cost the island a week of power",
+        "Sign up for our morning newsletter with all the news",
+    ]))
+    kept = texts(statements_of(make_document(page)))
+    assert kept.split("\n") == [
+        "The storm felled thousands of trees on Gotland during the night.",
+        "Twelve thousand households had no power in the morning, the utility said.",
+        "The utility expects to restore every line by Friday evening.",
+    ]
+
+
+def test_furniture_keeps_statements_that_only_look_short_or_dated() -> None:
+    page = article("page", "de", "Der Anschlag geschah am 13.11.2015 in Paris.\n"
+                                 "Reklamahanna Lis kritisierte die Show am Abend scharf auf Twitter.\n"
+                                 "Related to the case, the police questioned two more men on Sunday.\n"
+                                 "Die Polizei nahm am Abend zwei Verdächtige fest und verhörte sie")
+    document = make_document(page)
+    assert furniture_of(document) == set()
+
+
+def test_numbers_and_rare_words_are_read_across_conventions() -> None:
+    assert numbers_of("mehr als 20.000 Todesopfer, 8,3 Pfund") == {20000.0, 8.3}
+    assert numbers_of("more than 20,000 deaths") == {20000.0}
+    first, second, topic = (stems_of("Bocelli sings with the organist Emanuele Vianelli"),
+                            stems_of("Bocelli wird vom Organisten Emanuele Vianelli begleitet"),
+                            stems_of("Bocelli sang im Dom"))
+    assert {"viane", "emanu", "bocel"} <= first & second
+    # the story's weights: Bocelli is in every sentence (the topic), Vianelli in two (a fact)
+    weight = dict.fromkeys(first | second | topic, 2.0) | {"bocel": 0.1, "viane": 1.0, "emanu": 1.0}
+    assert rare_word_overlap(first, second, weight) > 2 * rare_word_overlap(first, topic, weight)
+
+
+def test_same_topic_is_not_the_same_fact_but_a_translation_is(e5) -> None:
+    portuguese = article("pt", "pt", "\n".join([
+        "O ministro do Comércio visitou ontem a nova fábrica de baterias em Campinas com o governador.",
+        "Depois, o ministro conversou durante meia hora com a comunidade japonesa da cidade.",
+        "A fábrica vai contratar 850 trabalhadores até março, anunciou a empresa Voltara.",
+        "O almoço no refeitório da fábrica teve feijoada e suco de caju.",
+        "Os moradores reclamam do barulho dos caminhões que entram na fábrica à noite.",
+    ]))
+    english = article("en", "en", "\n".join([
+        "The battery maker Voltara said its new plant will hire 850 workers by March.",
+        "Meanwhile, Japan agreed to buy more Brazilian lithium for its car makers.",
+        "The lithium deal could be worth two billion dollars over five years, officials said.",
+        "Analysts expect more Asian investment in the region's battery industry.",
+        "Residents complain about the noise of the lorries that drive into the factory at night.",
+    ]))
+    coverage = CoverageComparer(e5).compare([make_document(portuguese), make_document(english)])
+    shared = {statement.text: matches for statement, matches in coverage.articles["pt"].shared}
+    hiring = next(matches for text, matches in shared.items() if "850 trabalhadores" in text)
+    assert "850 workers" in hiring[0].text and hiring[0].confidence >= 0.5
+    noise = next(matches for text, matches in shared.items() if "barulho" in text)  # no shared name or number
+    assert "noise of the lorries" in noise[0].text
+    assert not any("comunidade japonesa" in text for text in shared)  # same topic (Japan, Brazil), another fact
+    assert not any("feijoada" in text for text in shared)
 
 
 def test_a_story_of_one_article_has_nothing_shared_or_unique(e5) -> None:

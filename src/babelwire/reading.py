@@ -44,7 +44,7 @@ from babelwire.types import Article
 log = logging.getLogger(__name__)
 
 #: bump when the analysis changes, so that cached analyses are recomputed
-ANALYSIS_VERSION = 2  # 2: weekdays, tense, explicit years, datelines
+ANALYSIS_VERSION = 3  # 2: weekdays, tense, explicit years, datelines; 3: entities, coverage and quotes on real news
 #: an alias file (CSV or JSON, see :class:`babelwire.canonical.AliasBook`) used when none is given
 ALIASES_VARIABLE = "BABELWIRE_ALIASES"
 #: the encoder used when none is given (the bundled multilingual e5 with its language neutraliser)
@@ -208,7 +208,8 @@ def _statements_json(reading: StoryReading) -> dict[str, dict[str, Any]]:
             "unique": [statement.text for statement in coverage.unique],
             "shared_with": [
                 {"text": statement.text, "matches": [
-                    {"article_id": m.article_id, "language": m.language, "text": m.text, "score": round(m.score, 4)}
+                    {"article_id": m.article_id, "language": m.language, "text": m.text, "score": round(m.score, 4),
+                     "confidence": round(m.confidence, 4)}
                     for m in matches]}
                 for statement, matches in coverage.shared
             ],
