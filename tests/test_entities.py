@@ -300,3 +300,18 @@ def test_arabic_common_words_that_name_towns_are_not_places() -> None:
     """GeoNames has towns called Corona and Tyre; كورونا and صور are here a virus and pictures."""
     found = _found("انتشر فيروس كورونا في أوروبا ونشرت الصحيفة صور المستشفى.", "ar")
     assert "كورونا" not in found and "صور" not in found and found.get("أوروبا") == "place"
+
+
+def test_a_quoted_nickname_makes_one_person_with_the_name() -> None:
+    spanish = _found("El boxeador Jorge Rodrigo “La Hiena” Barrios salió del hospital.", "es")
+    assert spanish == {"Jorge Rodrigo “La Hiena” Barrios": "person"}
+    german = [m for m in mentions_of("Schauspieler Dwayne «The Rock» Johnson sprach.", "de") if m.confident]
+    assert [(m.text, m.name) for m in german] == [("Dwayne «The Rock» Johnson", "Dwayne Johnson")]
+
+
+def test_names_made_of_common_words_in_sentence_case_languages() -> None:
+    """Outside English headlines, capitalised common words mid-sentence are a name: keep all of it."""
+    assert _found("Fue trasladado al Centro Regional de Reinserción Social de Zacatecas.", "es").get(
+        "Centro Regional de Reinserción Social") is not None
+    assert _found("Salió del hospital en Capilla del Monte ayer.", "es").get("Capilla del Monte") == "place"
+    assert "Gobierno" not in _found("Ayer el Gobierno anunció nuevas medidas.", "es")

@@ -505,23 +505,23 @@ class RuleTagger:
 
 #: a quoted nickname between the words of a name: Dwayne “The Rock” Johnson, Jorge «La Hiena» Barrios
 _NICKNAME = re.compile(r"\s+[“\"«»„‘]([^\W\d_][^“”\"«»„\n]{0,30}?)[”\"»«“’]\s+")
+_SURNAME = re.compile(r"[^\W\d_a-zà-ÿ][\w'’-]*\b")
 
 
 def _with_nicknames(document: Document, mentions: list[Mention]) -> list[Mention]:
-    """Join a name, its quoted nickname and its surname into one person (named without the nickname)."""
-    at = {mention.start: mention for mention in mentions}
+    """Join a name, its quoted nickname and the capitalised surname after it into one person (named without
+    the nickname); the mentions found inside are dropped."""
     joined: list[Mention] = []
-    taken: set[int] = set()
+    inside: tuple[int, int] | None = None
     for mention in sorted(mentions, key=lambda m: m.start):
-        if mention.start in taken:
+        if inside and inside[0] <= mention.start < inside[1]:
             continue
         nickname = _NICKNAME.match(document.text, mention.end)
-        surname = at.get(nickname.end()) if nickname and nickname.group(1)[:1].isupper() else None
-        if surname is not None and {mention.type, surname.type} <= {PERSON, UNKNOWN} \
-                and surname.sentence == mention.sentence:
-            taken.update(m.start for m in mentions if mention.end <= m.start < surname.end)
-            mention = replace(mention, end=surname.end, text=document.text[mention.start:surname.end],
-                              name=f"{mention.name} {surname.name}", type=PERSON, confident=True,
+        surname = _SURNAME.match(document.text, nickname.end()) if nickname else None
+        if surname is not None and nickname.group(1)[:1].isupper() and mention.type in (PERSON, UNKNOWN):
+            inside = (mention.end, surname.end())
+            mention = replace(mention, end=surname.end(), text=document.text[mention.start:surname.end()],
+                              name=f"{mention.name} {surname.group(0)}", type=PERSON, confident=True,
                               evidence="nickname")
         joined.append(mention)
     return joined
