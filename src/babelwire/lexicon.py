@@ -1,13 +1,20 @@
-"""Hand-written word lists per language that the entity and quote rules read.
+"""Hand-written word lists that the entity and quote rules read, built from the language modules.
 
 Everything is lower case. A list is a cue, never a proof: a title before a capitalised word says it is a
 person, a speech verb after a quote says who spoke. Languages without a list get the rules without that cue.
+
+Each set here is the union of one constant over the language modules of :mod:`babelwire.lang` (``TITLES``
+is every module's ``TITLES``): the capital-letter rules look for a cue whatever the article's language,
+since an English title may stand in a Swedish sentence. Modules of languages without letter case
+(``CASELESS``) are left out; their lists are read by the uncased rules. See ``docs/LANGUAGES.md``.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from types import ModuleType
 
+from babelwire import lang
 from babelwire.names import spelling_key
 
 
@@ -15,102 +22,36 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _cased_modules() -> list[ModuleType]:
+    """The language modules whose lists serve the capital-letter rules (every one but caseless scripts)."""
+    return [module for _, module in lang.modules() if not getattr(module, "CASELESS", False)]
+
+
+def union(name: str) -> frozenset[str]:
+    """One constant's words over every cased language module (a module without it adds nothing)."""
+    return frozenset(word for module in _cased_modules() for word in getattr(module, name, ()))
+
+
+def _endings(name: str) -> tuple[str, ...]:
+    """One constant's endings over every cased language module, each once (for ``str.endswith``)."""
+    return tuple(dict.fromkeys(ending for module in _cased_modules() for ending in getattr(module, name, ())))
+
+
 #: titles and roles that stand before a person's name (also capitalised: President, Präsident)
-TITLES = _words(
-    "president presidenten presidentti président presidente präsident präsidenten präsidentin prezydent "
-    "prezydenta prezident президент президента президентом президенту премьер premier premiär "
-    "premiärminister premierminister premiärministern minister ministern ministre ministro ministra "
-    "министр министра міністр chancellor kanzler kanzlerin bundeskanzler bundeskanzlerin kansler förbundskansler "
-    "kanselier senator senatorn sénateur general generalen generaal général generale генерал mayor burgemeester "
-    "borgmästare borgmästaren bürgermeister bürgermeisterin maire alcalde alcaldesa sindaco sindaca burmistrz "
-    "мэр king kung kungen koning könig roi rey re król король queen drottning drottningen koningin königin reine "
-    "reina regina prince prins prinsen prinz principe pope påven paus papst pape papa sheikh emir mr mrs ms dr "
-    "prof herr frau m mme mlle sr sra señor señora signor signora pan pani господин госпожа journalisten "
-    "journalist journaliste giornalista dziennikarz журналист reporter correspondent korrespondent "
-    "spokesman spokeswoman spokesperson talesperson talesman woordvoerder sprecher sprecherin porte-parole portavoz "
-    "portavoce rzecznik представитель oppositiefiguur oppositionsledaren oppositionsledare oppositieleider "
-    "oppositionsführer opposant ledaren leider chef chefen vd ceo director direktor directeur directora "
-    "ambassador ambassadör ambassadeur botschafter embajador ambasciatore ambasador посол secretary sekreterare "
-    "secretaris sekretär secrétaire secretario segretario sekretarz секретарь generalsekreterare "
-    "head chairman chairwoman ordförande ordföranden voorzitter vorsitzende vorsitzender président-directeur "
-    "presidentkandidat candidate kandidaten kandidaat expert experten analytiker analyst analist analyste "
-    "professor professorn hoogleraar chefsekonom economist ekonom ekonomen "
-    "sultan tsar tsaren ayatollah rabbi bishop biskop bisschop bischof évêque obispo vescovo biskup "
-    "kapten captain kapitein hauptmann capitaine capitán colonel överste kolonel oberst colonnello pułkownik "
-    "полковник coach tränare trainer entrenador allenatore trener тренер"
-)
+TITLES = union("TITLES")
 #: endings of compound role words (försvarsminister, utrikeschef, riksbankschef, Außenminister)
-TITLE_ENDINGS = (
-    "minister", "ministern", "ministerin", "ministre", "chef", "chefen", "president", "presidenten", "präsident",
-    "präsidentin", "kanzler", "sprecher", "sprecherin", "woordvoerder", "ledare", "ledaren", "leider", "führer",
-    "sekreterare", "sekretär", "direktör", "direktor", "ekonom", "ekonomen", "voorzitter", "vorsitzender",
-    "министр", "міністр", "figuur", "journalist", "journalisten", "kommissionär", "commissaris", "kommissar",
-)
+TITLE_ENDINGS = _endings("TITLE_ENDINGS")
 #: words just before a capitalised name that make it an organisation (nyhetsbyrån Belta)
-ORGANISATION_CUES = _words(
-    "nyhetsbyrån byrån tidningen nyhetsbyrå tankesmedjan denktank denkfabrik persbureau nieuwsagentschap "
-    "agentschap nachrichtenagentur agentur agency agence agencia agenzia agencja агентство агентства "
-    "partiet party partij partei parti partito partido partia партия партии bolaget företaget company "
-    "bedrijf firma unternehmen konzern société empresa azienda spółka компания компании organisationen "
-    "organisatie organisation organization organizzazione organizacja организация newspaper krant zeitung "
-    "journal diario giornale gazeta газета broadcaster omroep sender chaîne channel kanalen"
-)
+ORGANISATION_CUES = union("ORGANISATION_CUES")
 #: words inside a capitalised name that make it an organisation (Institute for the Study of War)
-ORGANISATION_WORDS = _words(
-    "institute institut instituut instytut institutet institución istituto институт university universitet "
-    "universiteit universität université universidad università uniwersytet университет party partei partij "
-    "partiet partido partito партия bank banken banque banco banca банк ministry ministerie ministerium ministère "
-    "ministerio ministero ministerstwo министерство council rådet raad rat conseil consejo consiglio rada совет "
-    "commission kommission commissie komisja комиссия kommissionen agency agentur agence agencia agenzia "
-    "агентство union unie unionen unión unione unia союз association förening vereniging verband corporation corp "
-    "inc ltd llc plc ab ag gmbh nv bv sa spa group gruppe groep gruppen hospital ziekenhuis sjukhus sjukhuset "
-    "krankenhaus hôpital ospedale szpital больница clinic kliniek klinik clinique clinica fund fonds foundation "
-    "stiftung stichting stiftelse stiftelsen news times post press tv radio telegraph independent herald "
-    "tribune gazette committee kommittén comité comitato komitet комитет forum court domstol gericht rechtbank "
-    "tribunal systems airlines airways federation federatie föderation förbund förbundet verbond fédération "
-    "federación federazione federacja федерация army armén leger armee armée ejército esercito armia армия "
-    "police polisen politie polizei fbi cia isw office kontor bureau büro "
-    "secretaría secretariat secrétariat sekretariat organización organisation organization organisatie "
-    "vocería sąd trybunał izba telewizja kurum takım parti bakanlık üniversite federasyon dernek cadena "
-    "parliament parlament parlamento parlement sejm senate senat senado sénat congress kongres congreso "
-    "assembly assemblée asamblea cartel kartell kartel department departamento"
-)
+ORGANISATION_WORDS = union("ORGANISATION_WORDS")
 #: head nouns that make a capitalised name a place, not an organisation (the guidelines count named buildings
 #: as places: hospitals, prisons, cathedrals); compared by lemma, so one form per language suffices
-PLACE_WORDS = _words(
-    "hospital ziekenhuis sjukhus sjukhuset krankenhaus klinikum hôpital ospedale szpital hastane hastanesi "
-    "cathedral kathedrale dom duomo catedral cathédrale katedra katedrali prison gefängnis prisión cárcel "
-    "prisão więzienie cezaevi airport flughafen aeropuerto aéroport aeroporto lotnisko havalimanı bridge brücke "
-    "ponte puente pont most köprü palace palast palacio palais palazzo pałac saray square platz plaza plac "
-    "meydan street straße strasse calle rue via ulica cadde stadium stadion estadio stade stadio stadyum "
-    "capilla chapel kapelle chapelle cappella kaplica"
-)
+PLACE_WORDS = union("PLACE_WORDS")
 #: lower-case words that may join capitalised words inside one name (Institute for the Study of War)
-NAME_CONNECTORS = _words(
-    "of for the de del della di da dos das du des la le van von der den zu af för al el bin ibn"
-)
+NAME_CONNECTORS = union("NAME_CONNECTORS")
 #: function words that start sentences capitalised and are never names by themselves
-FUNCTION_WORDS = _words(
-    "the a an this that these those it he she they we i you his her their our in on at by for from with to "
-    "of as but and or if when while after before since during under over about into there here what who "
-    "det den de en ett att och men om när som han hon hen vi ni jag du de dem deras hans hennes i på av för "
-    "med till från under efter innan enligt nu då där här vad vem också även "
-    "het een de dat die deze dit en maar of als toen hij zij ze wij we ik jij jullie hun zijn haar in op aan "
-    "voor met van naar bij uit na tijdens volgens ook nu er daar hier wat wie "
-    "der die das ein eine einen dem den des und aber oder wenn als er sie es wir ich du ihr im in am an auf "
-    "für mit von zu nach bei aus seit während laut auch nun dort hier was wer "
-    "le la les un une des et mais ou si quand il elle ils elles nous je tu vous en dans sur pour avec de du "
-    "au aux selon après avant depuis pendant aussi ici là ce cette ces qui que "
-    "el la los las un una y pero o si cuando él ella ellos nosotros yo en con de del al por para según "
-    "tras antes desde durante también aquí este esta estos estas "
-    "il lo la gli le uno una e ma o se quando lui lei loro noi io in con di del della al per secondo dopo "
-    "prima durante anche qui questo questa "
-    "o a os as um uma e mas ou se quando ele ela eles nós eu em com de do da no na por para segundo após "
-    "ten ta to te i a ale lub jeśli gdy on ona oni my ja w na z do od po przed podczas według także "
-    "он она они мы я в на с по для из после до во время также это этот эта "
-    "bu şu ve ama veya eğer o biz ben da de ile için sonra önce "
-    "se ja mutta tai jos kun hän he me minä sinä"
-)
+FUNCTION_WORDS = union("FUNCTION_WORDS")
 #: pronouns that stand for the last person named (säger han, he said, zei hij)
 PRONOUNS = _words(
     "han hon hen hij zij ze he she er sie il elle él ella lui lei ele ela on ona он она він вона hän o "
@@ -161,50 +102,28 @@ SPEECH_VERBS: dict[str, tuple[str, ...]] = {
     "ja": ("と述べた", "と語った", "と話した", "述べた", "語った", "によると"),
 }
 #: common given names, for names at a sentence start and in German (where every noun is capitalised)
-GIVEN_NAMES = _words(
-    "aleksandr alexandr alexander alexandre aleksander oleksandr vladimir volodymyr wladimir sergei sergey "
-    "siergiej serhiy dmitry dmitri dmytro viktor victor pavel pavlo paweł valery valeri walerij kassym "
-    "josep joseph josé józef joe john jean juan giovanni jan johan johann hans peter pierre pedro pietro piotr "
-    "pyotr petr emmanuel olaf angela ursula jens mark marc marco marek mario boris donald kamala hillary barack "
-    "joseph recep xi li kim narendra benjamin mahmoud ali mohammed muhammad ahmed hassan ibrahim ilham heydar "
-    "nikol tomasz andrzej donald mateusz jarosław lech olena oleksiy aleksei alexei yulia julia maria marie "
-    "anna anne annalena friedrich karl robert roberto roberta michael michel michele mikhail mykhailo nicolas "
-    "nikolai mykola ivan igor ihor yuri yurii jerzy anders magnus ulf stefan stefano stéphane lars karin "
-    "ebba magdalena mette sanna jonas kristian kristersson ursula charles william elizabeth rishi keir liz "
-    "theresa david davit dawid gagik tigran martin eva johan emma sophie sofia lucia luca giorgia matteo "
-    "pedro pablo isabel carlos luis luiz lula jair gustavo javier santiago ana mariano gabriel"
-    " kerem recep ahmet mehmet mustafa fatih emine tomasz marek wojciech krzysztof agnieszka katarzyna "
-    "haoran wei hua ming jing ying"
-)
+GIVEN_NAMES = union("GIVEN_NAMES")
 #: adjective endings of nationalities in languages that capitalise them (Russische, Kazachse, Russian)
 DEMONYM_ENDINGS: dict[str, tuple[str, ...]] = {
-    "nl": ("ische", "isch", "se", "ees"),
-    "en": ("ian", "ians", "ese", "ish", "ean"),
-    "de": ("ische", "ischen", "ischer", "isches", "isch"),
+    code: module.DEMONYM_ENDINGS for code, module in lang.modules() if hasattr(module, "DEMONYM_ENDINGS")
 }
+#: languages that capitalise every noun, so a capitalised word alone says little
+CAPITALISE_NOUNS = frozenset(code for code, module in lang.modules() if getattr(module, "CAPITALISES_NOUNS", False))
 #: German articles and determiners: the capitalised word after one is a noun, not a name
-GERMAN_DETERMINERS = _words(
-    "der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner dieser diese "
-    "dieses diesen diesem jeder jede jedes seine seiner seinem seinen ihr ihre ihrem ihren unser unsere"
+GERMAN_DETERMINERS = frozenset(
+    word for code in sorted(CAPITALISE_NOUNS) for word in getattr(lang.get(code), "DETERMINERS", ())
 )
 #: endings of German common nouns (Beziehungen, Gipfeltreffen, Raketentests): such a word before a name
 #: describes it (Gipfeltreffen Kims) and is no part of it
-GERMAN_NOUN_ENDINGS = (
-    "ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "tion", "tionen", "ität", "täten",
-    "treffen", "tests", "test", "nis", "nisse", "ismus", "ment", "mente", "gruppe", "sender", "zeitung",
-    "agentur", "ministerium",
+GERMAN_NOUN_ENDINGS = tuple(
+    ending for code in sorted(CAPITALISE_NOUNS) for ending in getattr(lang.get(code), "NOUN_ENDINGS", ())
 )
 #: languages whose headlines capitalise every word ("Bocelli Performing Live"), so that a capitalised word
 #: the text also writes in lower case is an ordinary word
-TITLE_CASE_LANGUAGES = frozenset({"en"})
-#: languages that capitalise every noun, so a capitalised word alone says little
-CAPITALISE_NOUNS = frozenset({"de"})
+TITLE_CASE_LANGUAGES = frozenset(code for code, module in lang.modules()
+                                 if getattr(module, "TITLE_CASE_HEADLINES", False))
 #: words that are capitalised for other reasons than being names (months, weekdays in English and German)
-CAPITALISED_COMMON = _words(
-    "january february march april may june july august september october november december monday tuesday "
-    "wednesday thursday friday saturday sunday januar februar märz juni juli oktober dezember montag dienstag "
-    "mittwoch donnerstag freitag samstag sonntag kijk lees ook video foto update live"
-)
+CAPITALISED_COMMON = union("CAPITALISED_COMMON")
 
 
 def _census_given_names() -> set[str]:

@@ -14,45 +14,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
-#: Russian romanisation (the common English-language practice)
-_RUSSIAN = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
-    "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
-}
-#: Ukrainian differs in г, и, і, ї, є (Олександр → Oleksandr, Зеленський → Zelenskyi)
-_UKRAINIAN = {**_RUSSIAN, "г": "h", "и": "y", "і": "i", "ї": "yi", "є": "ye", "ґ": "g"}
+from babelwire import lang
 
 #: letters that Unicode decomposition does not reduce to ASCII
 _SPECIAL_LETTERS = {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ı": "i", "þ": "th", "ð": "d"}
 
-#: how each language writes the sounds that English romanisation writes as sh, ch, kh, zh, ts, u …;
-#: applied in one pass, longest pattern first, before diacritics are dropped
-_SPELLING: dict[str, dict[str, str]] = {
-    "sv": {"sjtj": "shch", "sj": "sh", "tj": "ch", "ch": "kh", "dzj": "j", "zj": "zh"},
-    "no": {"sjtsj": "shch", "tsj": "ch", "sj": "sh", "zj": "zh"},
-    "da": {"sjtj": "shch", "tj": "ch", "sj": "sh", "ch": "kh", "zj": "zh"},
-    "nl": {"sjtsj": "shch", "tsj": "ch", "sj": "sh", "oe": "u", "ch": "kh", "zj": "zh"},
-    "de": {"schtsch": "shch", "tsch": "ch", "sch": "sh", "ch": "kh", "z": "ts", "sh": "zh"},
-    "pl": {"szcz": "shch", "sz": "sh", "cz": "ch", "rz": "zh", "ż": "zh", "ź": "zh", "ś": "sh", "ć": "ch",
-           "ch": "kh", "c": "ts", "ń": "n", "ł": "l"},
-    "cs": {"š": "sh", "č": "ch", "ž": "zh", "ř": "rzh", "ch": "kh", "c": "ts", "ň": "n"},
-    "fi": {"š": "sh", "ž": "zh", "ts": "ts"},
-    "fr": {"tch": "ch", "ch": "sh", "ou": "u", "kh": "kh", "j": "zh", "dj": "j"},
-    "es": {"j": "kh", "ll": "y"},
-    "pt": {"ch": "sh", "nh": "ny", "lh": "ly"},
-    "tr": {"ş": "sh", "ç": "ch", "c": "j"},
-}
-#: context rules run before the table: Polish i after a consonant only softens it (Siergiej → Sergej)
-_CONTEXT_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
-    "pl": ((re.compile(r"(?<=[bcdfghklmnprstwzż])ie"), "e"),),
-}
-#: context rules run after the table: German s before a vowel at the start is English z (Selenskyj)
-_LATE_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
-    "de": ((re.compile(r"^s(?=[aeiouäöü])"), "z"),),
-}
 #: Cyrillic е, ё after a vowel, a sign or at the start of a word are romanised with y (Tokayev, Yeltsin)
 _IOTATED = re.compile(r"(?:(?<=[аеёиоуыэюяіїєьъ])|^)([её])")
 #: rules every key gets after the language's own: one symbol for j/y/i, for w/v, and no doubled letters
@@ -66,22 +34,20 @@ _UNIVERSAL = (
     (re.compile(r"(.)\1+"), r"\1"),
 )
 
-#: inflectional endings stripped to find a name's base form, longest first (for names, not general words)
-_ENDINGS: dict[str, tuple[str, ...]] = {
-    "ru": ("ого", "его", "ому", "ему", "ыми", "ими", "ой", "ей", "ом", "ем", "ым", "им", "ую", "ою", "ии", "а", "я",
-           "у", "ю", "е", "ы", "и"),
-    "uk": ("ого", "ому", "ові", "ою", "ею", "ом", "ем", "ій", "ої", "ії", "а", "я", "у", "ю", "і", "и", "е"),
-    "pl": ("owi", "ego", "emu", "iem", "em", "ie", "ą", "ę", "a", "u", "y", "i", "ej"),
-    "cs": ("ovi", "ého", "ému", "em", "ou", "ým", "a", "e", "u", "y", "i", "ě"),
-    "fi": ("ille", "illa", "ista", "issa", "iksi", "lle", "lla", "sta", "ssa", "ksi", "in", "ia", "ta", "a", "n"),
-    "sv": ("s",), "no": ("s",), "da": ("s",), "de": ("s",),
-}
-#: the nominative endings an oblique stem may take back (Путина → Путин, Захаровой → Захарова, Сергея → Сергей)
-_NOMINATIVE_ENDINGS: dict[str, tuple[str, ...]] = {
-    "ru": ("", "а", "я", "й", "ь"), "uk": ("", "а", "я", "й", "ь"), "pl": ("", "a"), "cs": ("", "a"), "fi": ("",),
-}
 #: endings never stripped from short words: a stem must keep this many characters
 _MIN_STEM = 3
+
+
+def _table(language: str | None, name: str, default: Any) -> Any:
+    """A constant of a language's module (:mod:`babelwire.lang`), or ``default`` for a language without it.
+
+    The tables are looked up on each call, not gathered once, so a module added later is read: how each
+    language writes English romanisation's sounds (``SPELLING``, ``SPELLING_BEFORE``, ``SPELLING_AFTER``:
+    Swedish sj for sh), its name endings (``ENDINGS``, ``NOMINATIVE_ENDINGS``) and its Cyrillic
+    romanisation (``ROMANISATION``).
+    """
+    module = lang.get(language) if language else None
+    return getattr(module, name, default)
 
 #: given names that are one name in different national forms; written forms, keyed at first use
 _GIVEN_NAME_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -105,7 +71,8 @@ _GIVEN_NAME_GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 def _romanise_cyrillic(text: str, language: str) -> str:
-    table = _UKRAINIAN if language == "uk" else _RUSSIAN
+    # Cyrillic in a language without a table of its own is romanised as Russian (the common practice)
+    table = _table(language, "ROMANISATION", None) or _table("ru", "ROMANISATION", {})
     text = _IOTATED.sub(lambda match: "y" + table[match.group(1)], text)
     return "".join(table.get(char, char) for char in text)
 
@@ -156,10 +123,10 @@ def spelling_key(token: str, language: str | None = None) -> str:
     if has_cyrillic(lowered):
         lowered = _romanise_cyrillic(lowered, language or "ru")
     elif language:
-        for pattern, replacement in _CONTEXT_RULES.get(language, ()):
+        for pattern, replacement in _table(language, "SPELLING_BEFORE", ()):
             lowered = pattern.sub(replacement, lowered)
-        lowered = _apply_table(lowered, _SPELLING.get(language, {}))
-        for pattern, replacement in _LATE_RULES.get(language, ()):
+        lowered = _apply_table(lowered, _table(language, "SPELLING", {}))
+        for pattern, replacement in _table(language, "SPELLING_AFTER", ()):
             lowered = pattern.sub(replacement, lowered)
     return _universal(_fold(lowered))
 
@@ -168,10 +135,10 @@ def inflection_stems(token: str, language: str) -> list[str]:
     """The token and its possible base forms once a case or genitive ending is removed, the token first."""
     forms = [token]
     lowered = token.casefold()
-    for ending in _ENDINGS.get(language, ()):
+    for ending in _table(language, "ENDINGS", ()):
         if lowered.endswith(ending) and len(lowered) - len(ending) >= _MIN_STEM:
             stem = token[: len(token) - len(ending)]
-            for nominative in _NOMINATIVE_ENDINGS.get(language, ("",)):
+            for nominative in _table(language, "NOMINATIVE_ENDINGS", ("",)):
                 forms.append(stem + nominative)
     if has_cyrillic(token) and language not in ("ru", "uk"):  # a Cyrillic name quoted in another language
         forms.extend(inflection_stems(token, "ru")[1:])
@@ -220,9 +187,10 @@ def edit_distance(first: str, second: str) -> int:
 def _given_name_groups() -> dict[str, frozenset[int]]:
     """Every key of every listed form, with the groups it belongs to (Jerzy is both Yuri and George)."""
     groups: dict[str, set[int]] = {}
+    spelling_languages = [code for code, module in lang.modules() if hasattr(module, "SPELLING")]
     for number, forms in enumerate(_GIVEN_NAME_GROUPS):
         for form in forms:
-            for language in (None, *_SPELLING):
+            for language in (None, *spelling_languages):
                 groups.setdefault(spelling_key(form, language), set()).add(number)
     return {key: frozenset(numbers) for key, numbers in groups.items()}
 

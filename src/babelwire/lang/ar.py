@@ -7,6 +7,12 @@ the article ال is. Foreign names are transliterated, so they are words the Ara
 
 from __future__ import annotations
 
+from babelwire.lang import DateWords
+
+#: no letter case: the capital-letter rules' word lists (lexicon.py) leave this module's lists out; they are
+#: read by the uncased tagger
+CASELESS = True
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -47,4 +53,26 @@ GIVEN_NAMES = _words(
 PLACE_CUES = _words(
     "في من إلى الى مدينة بمدينة لمدينة العاصمة عاصمة ولاية بولاية منطقة بمنطقة قرب شمال جنوب شرق غرب "
     "وفي ومن قرية بلدة محافظة"
+)
+
+#: the words around dates (month and weekday names themselves come from CLDR)
+DATES = DateWords(
+    phrases={'أمس': ('day', -1), 'اليوم': ('day', 0), 'غدا': ('day', 1), 'الأسبوع الماضي': ('week', -1),
+             'الشهر الماضي': ('month', -1), 'العام الماضي': ('year', -1)},
+    month_forms=('كانون الثاني|جانفي', 'شباط|فيفري', 'آذار', 'نيسان|أفريل', 'أيار|ماي', 'حزيران|جوان',
+                 'تموز|جويلية|يوليه', 'آب|أوت|اغسطس', 'أيلول', 'تشرين الأول', 'تشرين الثاني', 'كانون الأول'),
+    month_leads='في|خلال|منذ|حتى|مطلع|أواخر|منتصف|بداية|نهاية',
+    weekday_forms=('الاثنين|الإثنين', '', '', '', '', '', ''),
+    weekday_leads='يوم|اليوم|أمس|مساء|صباح|ليل|ليلة|فجر|ظهر|منذ|حتى|الماضي|المقبل|القادم',
+    weekday_last='الماضي|الماضية|الفائت',
+    weekday_next='المقبل|المقبلة|القادم|القادمة',
+    weekday_needs_lead=('الأحد',),
+    not_weekday=r'(?:صلاة|صلوات|خطبة|خطب)\s+$',
+    future=r'سوف|س[يت](?!اس|ار|د|طر)\w{3,}|المقبل|المقبلة|القادم|القادمة|المقرر|المرتقب|يعتزم|تعتزم|من\s+المتوقع',
+    past=r'قال|قالت|أعلن|أعلنت|أكد|أكدت|كان|كانت|أفاد|أفادت|ذكر|ذكرت|أشار|أشارت|الماضي|الماضية|\w+وا',
+    year_join=r'\s+(?:عام\s+|سنة\s+)?',
+    idioms=(r'اليوم\s+ال(?!أحد|اثنين|إثنين|ثلاثاء|أربعاء|خميس|جمعة|سبت)\w+',
+            r'اليوم\s+(?:نفسه|ذاته)', r'(?:ذلك|هذا|نفس)\s+اليوم', r'يوما\s+بعد\s+يوم'),
+    names=r'(?:مدينة|محافظة|جسر|كوبري|حرب|جامعة)\s+[6٦]\s+أكتوبر|[6٦]\s+أكتوبر(?=\s*[–\-،,)])'
+          r'|نظر\s+مصر\s+اليوم|(?:موقع|بوابة)\s+مصر\s+اليوم|روسيا\s+اليوم|المصري\s+اليوم|اليوم\s+السابع|صحيفة\s+اليوم|الجزائر\s+اليوم|تونس\s+اليوم|فلسطين\s+اليوم',
 )
