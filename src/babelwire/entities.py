@@ -13,8 +13,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 from itertools import pairwise
 from typing import Protocol
 
@@ -219,6 +221,7 @@ class _Context:
     lower_words: frozenset[str]  # words written in lower case somewhere in the document
     ordinary_lemmas: frozenset[str]  # their lemmas: a capitalised word with one of these is no name
     name_tails: frozenset[str]  # last words of multi-word names that start with a given name (Hari Kostov)
+    recurring: frozenset[str] = frozenset()  # words written capitalised two or more times, never in lower case
 
 
 def _context(document: Document) -> _Context:
@@ -230,7 +233,10 @@ def _context(document: Document) -> _Context:
         for run in _capitalised_runs(sentence, words):
             if 1 < len(run) <= 3 and _is_given_name(run[0].text) and not any(word.shouting for word in run):
                 tails.add(run[-1].text)
-    return _Context(language, lower, frozenset(lemma(word, language) for word in lower), frozenset(tails))
+    capitalised = Counter(match.group(0) for match in _WORD.finditer(document.text) if match.group(0)[:1].isupper())
+    recurring = frozenset(word for word, count in capitalised.items() if count > 1 and word.casefold() not in lower)
+    return _Context(language, lower, frozenset(lemma(word, language) for word in lower), frozenset(tails),
+                    recurring)
 
 
 def _is_ordinary(word: _Word, context: _Context) -> bool:
@@ -397,8 +403,9 @@ class RuleTagger:
                                                      or is_common_word(previous.text, context.language))):
                 return True  # "Lycos Europe", but not "In Paris" at a sentence's start
             if following is not None and following.capitalised and not following.shouting \
-                    and _adjacent(sentence, word, following):
-                return True
+                    and _adjacent(sentence, word, following) and not (
+                        context.language in CAPITALISE_NOUNS and is_common_word(following.text, context.language)):
+                return True  # "Rio Doce", but not German "Mailands Bürgermeister"
             if entry.population < LARGE_CITY and (_is_given_name(word.text) or word.text in context.name_tails
                                                   or is_common_word(word.text, context.language)):
                 return True
@@ -528,12 +535,38 @@ def _with_nicknames(document: Document, mentions: list[Mention]) -> list[Mention
 
 
 def _is_lone_common_word(word: str, language: str, context: _Context) -> bool:
-    """A dictionary word capitalised alone (a sentence's first word, a heading, an institution named by a
-    common noun: el Gobierno), unless the article uses it as a person's surname (Sıla Kara … Kara)."""
+    """A month or weekday name, or a dictionary word capitalised alone (a sentence's first word, a heading, an
+    institution named by a common noun: el Gobierno), unless the article uses it as a person's surname (Sıla
+    Kara … Kara) or writes it capitalised again and again and never in lower case (Lula, not squid)."""
     # German capitalises nouns and its dictionary holds names too (Johnson): there lone words are weighed
     # by the dictionary's silence instead (see _type_of)
+    if _is_calendar_word(word, language):  # "Nov", "Sáb" of a timestamp
+        return True
     return language not in CAPITALISE_NOUNS and not word.isupper() and word not in context.name_tails \
-        and is_common_word(word, language)
+        and word not in context.recurring and is_common_word(word, language)
+
+
+@cache
+def _calendar_words(language: str) -> frozenset[str]:
+    """Month and weekday names, full and abbreviated, in the language (CLDR through babel): "Nov", "Sáb"."""
+    try:
+        from babel import Locale, UnknownLocaleError
+    except ImportError:
+        return frozenset()
+    try:
+        locale = Locale.parse("nb" if language == "no" else language)
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    found = set()
+    for table in (locale.months, locale.days):
+        for context in table.values():
+            for width in ("abbreviated", "wide"):
+                found.update(name.casefold().rstrip(".") for name in context.get(width, {}).values())
+    return frozenset(found)
+
+
+def _is_calendar_word(word: str, language: str) -> bool:
+    return word.casefold() in _calendar_words(language)
 
 
 def _is_demonym(word: str, language: str) -> bool:
