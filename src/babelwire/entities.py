@@ -50,6 +50,8 @@ DISABLED_TAGGERS_VARIABLE = "BABELWIRE_DISABLED_TAGGERS"
 
 #: a word, or an abbreviation written with full stops (U.S., E.U.)
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\w(?:[\w'’-]*\w)?")
+#: an elided article or preposition before a capitalised word (French, Italian, Catalan): l'Anses, dell'Onu
+_ELISION = re.compile(r"^(?i:[ldjmnst]|qu|dell|all|dall|nell|sull|coll|quell)['’](?=[A-ZÀ-ÖØ-Þ])")
 #: a possessive or case ending after an apostrophe: Loekasjenko’s, Putin's, Erdoğan'ın, Gaziemir’deki
 _CLITIC = re.compile(r"^(?P<base>\w[\w-]*?)['’](?P<suffix>[^\W\d_]{1,5})$")
 #: characters after which the next word starts a sentence (or a quote, or a line of dialogue)
@@ -121,15 +123,18 @@ def _words_of(sentence: Sentence) -> list[_Word]:
     words = []
     text = sentence.text
     for match in _WORD.finditer(text):
-        word, end = match.group(0), match.end()
+        word, begin, end = match.group(0), match.start(), match.end()
+        elision = _ELISION.match(word)
+        if elision:  # l'Anses, d'Asie, dell'Onu: the article is no part of the name
+            word, begin = word[elision.end():], begin + elision.end()
         clitic = _CLITIC.match(word)
         if clitic and clitic["base"][:1].isupper() and clitic["suffix"].islower():
             # the name stops at the apostrophe: China's, Slovenya'da, Kara'nın are China, Slovenya, Kara
             word = clitic["base"]
-            end = match.start() + len(word)
+            end = begin + len(word)
         before = text[: match.start()].rstrip()
         opens = not before or before[-1] in _OPENERS
-        words.append(_Word(word, text[match.start():end], sentence.start + match.start(), sentence.start + end,
+        words.append(_Word(word, text[begin:end], sentence.start + begin, sentence.start + end,
                            word[:1].isupper() and not any(char.isdigit() for char in word), opens))
     return _mark_shouting(words)
 
@@ -542,8 +547,11 @@ def _is_lone_common_word(word: str, language: str, context: _Context) -> bool:
     # by the dictionary's silence instead (see _type_of)
     if _is_calendar_word(word, language):  # "Nov", "Sáb" of a timestamp
         return True
+    # an inflected form (Twitterze, Kurskiego, Anses) is left alone: in languages with cases the dictionaries
+    # hold the case forms of names and of words derived from them, so a capitalised one is likely a name
     return language not in CAPITALISE_NOUNS and not word.isupper() and word not in context.name_tails \
-        and word not in context.recurring and is_common_word(word, language)
+        and word not in context.recurring and is_common_word(word, language) \
+        and lemma(word, language) == word.casefold()
 
 
 @cache
