@@ -315,3 +315,14 @@ def test_names_made_of_common_words_in_sentence_case_languages() -> None:
         "Centro Regional de Reinserción Social") is not None
     assert _found("Salió del hospital en Capilla del Monte ayer.", "es").get("Capilla del Monte") == "place"
     assert "Gobierno" not in _found("Ayer el Gobierno anunció nuevas medidas.", "es")
+
+
+def test_elided_articles_and_lone_words() -> None:
+    """l'Anses is Anses; a lone capitalised dictionary word is no name (el Gobierno, a timestamp's Nov), unless
+    the article keeps writing it capitalised (Lula) or it is an inflected form (na Twitterze)."""
+    assert _found("Ce samedi, l'Anses démarre une campagne avec l'Anses régionale.", "fr").get("Anses") is not None
+    spanish = _found("Ayer el Gobierno habló. Sáb, 13 Nov - 16h00.", "es")
+    assert "Gobierno" not in spanish and "Nov" not in spanish
+    portuguese = _found("O presidente almoçou com Lula. Depois, Lula falou com a imprensa.", "pt")
+    assert "Lula" in portuguese
+    assert "Twitterze" in _found("Dziennikarka napisała o tym na Twitterze w sobotę.", "pl")
