@@ -306,8 +306,11 @@ class RuleTagger:
         for run in _capitalised_runs(sentence, words):
             while len(run) > 1 and run[0].opens_sentence and run[0].text.casefold() in FUNCTION_WORDS:
                 run = run[1:]
-            # a head noun opening the sentence before one name is an ordinary noun: "Takım Slovenya'da …"
-            heads = run[1:] if run[0].opens_sentence and len(run) == 2 else run
+            # a head noun opening the sentence before a place is an ordinary noun: "Takım Slovenya'da …"
+            # (but "Trybunał Konstytucyjny orzekł …" is a court)
+            before_place = run[0].opens_sentence and len(run) == 2 \
+                and self.gazetteer.lookup([run[1].text], document.language) is not None
+            heads = run[1:] if before_place else run
             if len(run) > 1 and not any(word.shouting for word in run) \
                     and any(_head_word(word, ORGANISATION_WORDS, document.language) for word in heads):
                 run = self._without_leading_nouns(run, context)
