@@ -57,7 +57,7 @@ _CLITIC = re.compile(r"^(?P<base>\w[\w-]*?)['’](?P<suffix>[^\W\d_]{1,5})$")
 #: characters after which the next word starts a sentence (or a quote, or a line of dialogue)
 _OPENERS = frozenset('.!?:;"“”„«»–—-()[]‘\'’…')
 #: a city this large is named as such even where its name is also a dictionary word (Paris, German Berlin)
-LARGE_CITY = 100_000
+LARGE_CITY = 500_000
 #: in a script without capitals, a one-word town name is taken without a place cue above this size
 MILLION_CITY = 1_000_000
 #: gazetteer ids of the packaged towns, subdivisions and regions (GeoNames ids, ISO and CLDR codes), which
@@ -236,8 +236,9 @@ def _context(document: Document) -> _Context:
     for sentence in document.sentences:
         words = _words_of(sentence)
         for run in _capitalised_runs(sentence, words):
-            if 1 < len(run) <= 3 and _is_given_name(run[0].text) and not any(word.shouting for word in run):
-                tails.add(run[-1].text)
+            if 1 < len(run) <= 3 and not any(word.shouting for word in run) and (
+                    _is_given_name(run[0].text) or not is_known_word(run[0].text, language)):
+                tails.add(run[-1].text)  # Hari Kostov, Sıla Kara: first name and surname
     capitalised = Counter(match.group(0) for match in _WORD.finditer(document.text) if match.group(0)[:1].isupper())
     recurring = frozenset(word for word, count in capitalised.items() if count > 1 and word.casefold() not in lower)
     return _Context(language, lower, frozenset(lemma(word, language) for word in lower), frozenset(tails),
@@ -402,9 +403,9 @@ class RuleTagger:
                 and _adjacent(sentence, word, following):
             return True
         if _PACKAGED_TOWN.match(entry.id):
-            # a town's name inside a longer capitalised name (Rio Doce, Sıla Kara); and, unless a large city
-            # (Paris, German Berlin), one that is also a given name (Kim, George), an ordinary word (Centro,
-            # Best, Mai) or a surname used alone
+            # a town's name inside a longer capitalised name (Rio Doce, Sıla Kara) or used as a surname the
+            # article gave a person; and, unless a large city (Paris, German Berlin), one that is also a given
+            # name (Kim, George) or an ordinary word (Centro, Best, Mai)
             if previous is not None and previous.capitalised and not previous.shouting \
                     and _adjacent(sentence, previous, word) and not (
                         previous.opens_sentence and (previous.text.casefold() in FUNCTION_WORDS
@@ -414,7 +415,9 @@ class RuleTagger:
                     and _adjacent(sentence, word, following) and not (
                         context.language in CAPITALISE_NOUNS and is_common_word(following.text, context.language)):
                 return True  # "Rio Doce", but not German "Mailands Bürgermeister"
-            if entry.population < LARGE_CITY and (_is_given_name(word.text) or word.text in context.name_tails
+            if word.text in context.name_tails:
+                return True
+            if entry.population < LARGE_CITY and (_is_given_name(word.text)
                                                   or is_common_word(word.text, context.language)):
                 return True
         return word.opens_sentence and word.text.casefold() in context.lower_words
