@@ -89,6 +89,10 @@ _BEFORE_NAME = _word_set(
     "ich его её їх father mother brother sister son daughter wife husband vater mutter bruder schwester "
     "père mère frère sœur padre madre hermano hermana hijo hija"
 )
+#: words that open the clause of what was said (*said that*, *sagte, dass*): no subject after them
+_COMPLEMENTISERS = _word_set(
+    "that dass daß que che att dat at että że что що ki إن أن"
+)
 #: common nouns that stand for an organisation named before (*comunicó el organismo*, *the agency said*)
 _ORGANISATION_ROLES = _word_set(
     "organisation organization agency ministry company group court office organismo organización dependencia "
@@ -496,9 +500,8 @@ class QuoteFinder:
             subject.append(token)
             if self._mention_at(token) or token.text.casefold() in PRONOUNS:
                 break
-            folded = token.text.casefold()
-            if not (folded in _FILLERS or folded in _BEFORE_NAME or self._is_role(token.text)
-                    or self._possessive_word(token)):
+            if token.text.casefold() in _COMPLEMENTISERS:  # said that …: what follows is what was said
+                subject.pop()
                 break
         if subject and self._subject(quote, subject, "speech-verb"):
             return True
@@ -697,10 +700,18 @@ class QuoteFinder:
             return False
         if previous.paragraph != quote.paragraph:
             line_start, _ = self._line_bounds(quote.start)
-            if self.text[line_start : quote.start].strip(" \"“”„«»'‘’–—-"):  # the paragraph must open with it
+            lead = self.text[line_start : quote.start].strip(" \"“”„«»'‘’–—-")
+            # the paragraph must open with the quote, or with one short sentence whose subject is a pronoun
+            # (*Hon lovade stöd. ”Ingen ska lämnas ensam.”*)
+            opener = lead.split(maxsplit=1)[0].casefold() if lead else ""
+            if lead and not (opener in PRONOUNS and len(split_sentences(lead, self._split_language)) == 1):
                 return False
         quote.speaker, quote.speaker_text, quote.attribution = previous.speaker, previous.speaker_text, "continuation"
         return True
+
+    @property
+    def _split_language(self) -> str:
+        return self.language if self.language != "und" else "en"
 
     def _is_headline(self, quote: Quote) -> bool:
         """A short paragraph without a sentence end, such as a quote set as a subheading."""
