@@ -268,3 +268,13 @@ def test_same_language_statements_match_on_shared_words(first: str, second: str,
 def test_across_languages_the_encoder_decides() -> None:
     german, english = quote("neue strategische Waffe", "de", "a"), quote("new strategic weapon", "en", "b")
     assert statements_match(german, english, 0.86) and not statements_match(german, english, 0.4)
+
+
+def test_a_verb_of_quoting_gives_its_object_not_its_subject() -> None:
+    text = ("De president Anna Kessler wees het aanbod af. “Ik waardeerde zijn grap”, citeerde het kantoor van "
+            "Kessler haar op Telegram.")
+    found = quotes_with(text, "nl", {"Anna Kessler": "person"})
+    assert speakers(found) == ["Anna Kessler"] and found[0].attribution == "pronoun"
+    quoted_by_agency = quotes_with("“Wir sind bereit”, zitierte die Agentur Reuters den Sprecher.", "de",
+                                   {"Reuters": "organisation"})
+    assert speakers(quoted_by_agency) == [None]  # the quoter is not the speaker

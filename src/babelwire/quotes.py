@@ -89,6 +89,15 @@ _BEFORE_NAME = _word_set(
     "ich его её їх father mother brother sister son daughter wife husband vater mutter bruder schwester "
     "père mère frère sœur padre madre hermano hermana hijo hija"
 )
+#: lemmas of verbs of quoting (*citeerde het kantoor hem*, *quoted him*): the quoter is their subject, the
+#: speaker their object
+_QUOTING_LEMMAS = _word_set(
+    "quote citeren zitieren citer citar citare cytować цитировать цитувати citera sitere citere"
+)
+#: object pronouns that stand for the person quoted (*citeerde … hem*, *quoted him*, *zitierte ihn*)
+_OBJECT_PRONOUNS = _word_set(
+    "him her hem haar ihn le la lo lui go jego ją его её його її honom henne ham hende"
+)
 #: words that open the clause of what was said (*said that*, *sagte, dass*): no subject after them
 _COMPLEMENTISERS = _word_set(
     "that dass daß que che att dat at että że что що ki إن أن"
@@ -314,6 +323,11 @@ def _is_title_cased(text: str) -> bool:
                                          for word in words) and words[0][0].isupper()
 
 
+def _is_complementiser(word: str) -> bool:
+    folded = word.casefold()
+    return folded in _COMPLEMENTISERS or folded.startswith(("qu'", "qu’"))
+
+
 def _is_name_cue(word: str) -> bool:
     folded = word.casefold()
     return any(folded == cue or (len(cue) >= 5 and folded.startswith(cue)) for cue in _NAME_CUES)
@@ -350,6 +364,8 @@ class QuoteFinder:
         self.quotes: list[Quote] = []
         self._mentions = sorted(mentions, key=lambda mention: mention.start)
         self._speakers: list[Mention] = []  # mentions outside the quotes that may speak
+        #: the quote's speaker is written (a pronoun, a role) but could not be resolved: look no further
+        self._settled = False
 
     def find(self) -> list[Quote]:
         """Every quote, in document order, with its speaker where the article says who it is."""
@@ -389,9 +405,10 @@ class QuoteFinder:
     def _attribute(self, quote: Quote) -> None:
         if quote.nested:
             return
+        self._settled = False
         for attempt in (self._after_quote, self._colon_before, self._before_quote, self._source_in_sentence,
                         self._continuing):
-            if attempt(quote):
+            if attempt(quote) or self._settled:
                 return
 
     def _sentence_bounds(self, quote: Quote) -> tuple[int, int]:
@@ -442,11 +459,14 @@ class QuoteFinder:
         words = [token.text for token in tokens]
         if any(word.casefold() in PRONOUNS for word in words):
             pronoun = next(word for word in words if word.casefold() in PRONOUNS)
+            self._settled = True
             return self._set(quote, self._antecedent(quote), "pronoun", pronoun)
         if any("'" in word or "’" in word for word in words[:-1]):  # the boy's father: someone else's relative
+            self._settled = True
             return False
         roles = [word for word in words if self._is_role(word)]
         if roles:
+            self._settled = True
             return self._set(quote, self._antecedent(quote), "role", " ".join(words[-3:]))
         return self._set(quote, self._organisation_named(quote, words), "role", " ".join(words[-3:]))
 
@@ -492,6 +512,11 @@ class QuoteFinder:
         """The subject just after a speech verb (``said the minister``), or none said (``, dijo.``)."""
         if _is_source_cue(tokens, 0, length):
             return self._set(quote, self._governed(tokens[length:length + 6]), "source")
+        if length == 1 and _lemma(tokens[0].text.casefold(), self.language) in _QUOTING_LEMMAS:
+            # “…”, citeerde het kantoor van Tokayev hem: the one quoted is the object pronoun
+            self._settled = True
+            objects = [t.text for t in tokens[1:8] if t.text.casefold() in _OBJECT_PRONOUNS]
+            return bool(objects) and self._set(quote, self._antecedent(quote), "pronoun", objects[0])
         subject: list[_Token] = []
         for token in tokens[length : length + 5]:
             between = self.text[(subject[-1].end if subject else tokens[length - 1].end) : token.start]
@@ -500,7 +525,7 @@ class QuoteFinder:
             subject.append(token)
             if self._mention_at(token) or token.text.casefold() in PRONOUNS:
                 break
-            if token.text.casefold() in _COMPLEMENTISERS:  # said that …: what follows is what was said
+            if _is_complementiser(token.text):  # said that …: what follows is what was said
                 subject.pop()
                 break
         if subject and self._subject(quote, subject, "speech-verb"):
@@ -515,16 +540,25 @@ class QuoteFinder:
     def _uncased_name(self, quote: Quote, token: _Token) -> bool:
         """Arabic: the word right after a speech verb, when it is no article-marked noun or particle, is the
         subject's name (*وقال ميسي* → ميسي); it becomes the speaker, as a person mention of its own."""
-        word = token.text
-        if (self.language not in _UNCASED_SUBJECT_LANGUAGES or word.startswith(("ال", "وال", "بال", "لل"))
-                or word in _ARABIC_NOT_NAMES or len(word) < 3 or is_speech_verb(word, self.language)
-                or word.endswith(("ه", "ها", "هم"))):  # حسابه: a noun with a pronoun suffix
+        if self.language not in _UNCASED_SUBJECT_LANGUAGES or not self._name_like(token.text):
             return False
-        sentence = self.document.sentence_at(token.start)
-        mention = Mention(self.document.article_id, self.language, word, word, PERSON, token.start, token.end,
+        words = [token]  # up to three such words in a row: طلعت يوسف
+        for following in _tokens(self.text, token.end, min(len(self.text), token.end + 60))[:2]:
+            if self.text[words[-1].end : following.start].strip() or not self._name_like(following.text):
+                break
+            words.append(following)
+        start, end = words[0].start, words[-1].end
+        name = self.text[start:end]
+        sentence = self.document.sentence_at(start)
+        mention = Mention(self.document.article_id, self.language, name, name, PERSON, start, end,
                           sentence.index if sentence else 0, tagger="quotes", confident=False,
                           evidence="speech-verb subject")
         return self._set(quote, mention, "speech-verb")
+
+    def _name_like(self, word: str) -> bool:
+        """An Arabic word that may be (part of) a name: no article, particle, verb or pronoun suffix."""
+        return not (word.startswith(("ال", "وال", "بال", "لل")) or word in _ARABIC_NOT_NAMES or len(word) < 3
+                    or is_speech_verb(word, self.language) or word.endswith(("ه", "ها", "هم")))
 
     def _possessive_word(self, token: _Token) -> bool:
         return token.text.endswith(("'s", "’s")) or self.text[token.end : token.end + 2] in ("'s", "’s")
@@ -547,7 +581,11 @@ class QuoteFinder:
         if ":" not in head:
             return False
         colon = self.text.rfind(":", 0, quote.start)
-        before = [m for m in self._speakers if m.type == PERSON and 0 <= colon - m.end <= 1]
+        line_start, _ = self._line_bounds(quote.start)
+        # the name opens its line (a headline, a caption): mid-sentence, "przed modlitwą Anioł Pański:" is no
+        # speaker
+        before = [m for m in self._speakers if m.type == PERSON and 0 <= colon - m.end <= 1
+                  and not self.text[line_start : m.start].strip(" \t\"'“”„«»‘’–—-")]
         return bool(before) and self._set(quote, before[-1], "colon")
 
     def _before_quote(self, quote: Quote) -> bool:
@@ -573,6 +611,8 @@ class QuoteFinder:
                 return self._subject(quote, [tokens[index - 1]], "speech-verb")
             after = []
             for token in tokens[index + length : index + length + 4]:
+                if _is_complementiser(token.text):
+                    break
                 after.append(token)
                 if self._mention_at(token) or token.text.casefold() in PRONOUNS:
                     break
@@ -609,9 +649,13 @@ class QuoteFinder:
             length = _verb_length(tokens, index, self.language)
             if not length:
                 continue
-            beside = [tokens[index - 1]] if index > 0 else []
-            beside += [t for t in tokens[index + length : index + length + 3]
-                       if t.text.casefold() not in _FILLERS][:1]
+            # the subject right beside the verb, nothing but a space between them (Dickson sagte / so Dickson)
+            gap = self.text[tokens[index - 1].end : tokens[index].start] if index > 0 else "-"
+            beside = [tokens[index - 1]] if not gap.strip() else []
+            verb_end = tokens[index + length - 1].end
+            after = [t for t in tokens[index + length : index + length + 3] if t.text.casefold() not in _FILLERS][:1]
+            beside += [t for t in after if not re.search(r"[^\w\s]", self.text[verb_end : t.start])
+                       and not _is_complementiser(t.text)]
             named = [m for t in beside if (m := self._mention_at(t)) is not None]
             if not named:
                 return False  # a speech verb whose subject is not a name: whose words these are is unclear
