@@ -278,3 +278,21 @@ def test_a_verb_of_quoting_gives_its_object_not_its_subject() -> None:
     quoted_by_agency = quotes_with("“Wir sind bereit”, zitierte die Agentur Reuters den Sprecher.", "de",
                                    {"Reuters": "organisation"})
     assert speakers(quoted_by_agency) == [None]  # the quoter is not the speaker
+
+
+def test_a_quote_over_two_paragraphs_is_split_and_keeps_its_speaker() -> None:
+    text = ("Mr Kessler told reporters in Bern: \"I resign as mayor as there is no will for teamwork.\n"
+            "\"I am not ready to put up with inefficient work in the council.\"")
+    found = quotes_with(text, "en", {"Kessler": "person", "Bern": "place"})
+    assert [q.text for q in found] == ["I resign as mayor as there is no will for teamwork.",
+                                       "I am not ready to put up with inefficient work in the council."]
+    assert speakers(found) == ["Kessler", "Kessler"]
+
+
+def test_a_name_of_unknown_kind_right_after_the_verb_is_the_speaker() -> None:
+    found = quotes_with("„Wir sind bereit“, sagte Kim am Mittwoch.", "de", {"Kim": "unknown"})
+    assert speakers(found) == ["Kim"]
+    found = quotes_with("„Wir sind bereit“, sagte am Mittwoch Jahresende.", "de", {"Jahresende": "place"})
+    assert speakers(found) == [None]
+    found = quotes_with("As Bocelli put it, \"it is an occasion to pray together.\"", "en", {"Bocelli": "person"})
+    assert speakers(found) == ["Bocelli"]

@@ -125,7 +125,7 @@ SPEECH_VERBS: dict[str, tuple[str, ...]] = {
     "en": ("said", "says", "told", "tells", "stated", "states", "added", "adds", "wrote", "writes", "explained",
            "warned", "declared", "insisted", "noted", "replied", "claimed", "announced", "stressed", "asked",
            "asks", "tweeted", "posted", "captioned", "commented", "confirmed", "argued", "admitted", "urged",
-           "is quoted as saying", "was quoted as saying", "quoted as saying", "according to"),
+           "put it", "is quoted as saying", "was quoted as saying", "quoted as saying", "according to"),
     "fr": ("a déclaré", "déclare", "a dit", "dit", "affirme", "a affirmé", "a expliqué", "explique", "a ajouté",
            "ajoute", "a souligné", "souligne", "écrit", "a écrit", "estime", "a estimé", "selon", "d'après",
            "a assuré", "assure", "a averti", "avertit", "a lancé", "lance", "a annoncé", "annonce", "a indiqué",

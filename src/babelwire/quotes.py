@@ -34,7 +34,7 @@ import simplemma
 
 from babelwire.documents import Document
 from babelwire.encoders import Encoder
-from babelwire.entities import ORGANISATION, PERSON, PLACE, Mention
+from babelwire.entities import ORGANISATION, PERSON, PLACE, UNKNOWN, Mention
 from babelwire.lexicon import FUNCTION_WORDS, PRONOUNS, SOURCE_CUES, SPEECH_VERBS, is_title
 from babelwire.sentences import split_sentences
 
@@ -305,6 +305,20 @@ def _dash_quote(line: str, language: str, verbs_after: re.Pattern[str] | None = 
     return start, len(line.rstrip())
 
 
+def _continued_paragraph(line: str, following: str, spans: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """A quote running over paragraphs, each opened by a mark and only the last closed (*Kostov told
+    reporters: "I resign … goals.* / *"I am not ready …"*): the unclosed paragraph's part, to its end."""
+    if not following or following[0] not in QUOTE_PAIRS:
+        return None
+    for position in range(len(line)):
+        if line[position] != following[0] or any(s - 1 <= position <= e for s, e in spans):
+            continue
+        if _opens(line, position) and _closing_mark(line, position) is None:
+            end = len(line.rstrip())
+            return (position + 1, end) if line[position + 1 : end].strip() else None
+    return None
+
+
 def _long_enough(text: str, language: str) -> bool:
     if language in _CJK_LANGUAGES:
         return len(text.strip()) >= 4
@@ -371,10 +385,15 @@ class QuoteFinder:
         """Every quote, in document order, with its speaker where the article says who it is."""
         offset = 0
         paragraph = -1
-        for line in self.text.split("\n"):
+        lines = self.text.split("\n")
+        for number, line in enumerate(lines):
             paragraph += bool(line.strip())  # blank lines between paragraphs do not count
             spans = [(s, e, nested) for s, e, nested in _marked_spans(line)
                      if not _names_something(line, s, e)]
+            following = next((text.strip() for text in lines[number + 1 :] if text.strip()), "")
+            continued = _continued_paragraph(line, following, [(s, e) for s, e, _ in spans])
+            if continued is not None:
+                spans.append((*continued, False))
             dash = _dash_quote(line, self.language)
             if dash is not None and not any(s < dash[1] and dash[0] < e for s, e, _ in spans):
                 spans.append((*dash, False))
@@ -441,6 +460,21 @@ class QuoteFinder:
         for mention in self._speakers:
             if token.start <= mention.start < token.end or mention.start <= token.start < mention.end:
                 return None if self._possessor(mention) else mention
+        return None
+
+    def _inverted_name(self, tokens: Sequence[_Token]) -> Mention | None:
+        """A name of unknown kind right after a speech verb (*sagte Kim*, *dijo Barrios*): in that place it can
+        only be the subject, so it is taken even though the tagger could not tell a person from a place."""
+        for token in tokens:
+            if token.text.casefold() in _FILLERS or self._is_role(token.text):
+                continue
+            for mention in self._mentions:
+                if (mention.start == token.start and mention.type == UNKNOWN and not self._possessor(mention)
+                        and mention.words[0].casefold() not in FUNCTION_WORDS
+                        and not any(is_speech_verb(word, self.language) for word in mention.words)
+                        and not self._inside_quote(mention)):
+                    return mention
+            return None
         return None
 
     def _possessor(self, mention: Mention) -> bool:
@@ -530,6 +564,8 @@ class QuoteFinder:
                 break
         if subject and self._subject(quote, subject, "speech-verb"):
             return True
+        if self._set(quote, self._inverted_name(tokens[length : length + 3]), "speech-verb"):
+            return True
         if len(tokens) > length and self._uncased_name(quote, tokens[length]):
             return True
         after = self.text[tokens[length - 1].end : end]
@@ -594,7 +630,7 @@ class QuoteFinder:
         tokens = _tokens(self.text, sentence_start, quote.start)
         tokens = [t for t in tokens if not self._in_other_quote(t.start, quote)]
         # quoted names (“إنستجرام”, "Twój Wybór") blanked out, so that only marks of other quotes remain
-        window = re.sub(r"[\"“”«»„][^\"“”«»„]{1,40}[\"“”«»„]", lambda m: " " * len(m.group()),
+        window = re.sub(r"[\"“”«»„][^\"“”«»„,.;:]{1,40}[\"“”«»„]", lambda m: " " * len(m.group()),
                         self.text[sentence_start : max(sentence_start, quote.start - 1)])
         for index in range(len(tokens) - 1, max(-1, len(tokens) - 21), -1):
             if re.search(r"[\"“”«»„]", window[tokens[index].end - sentence_start :]):
@@ -618,6 +654,8 @@ class QuoteFinder:
                     break
             if after and (self._mention_at(after[-1]) or after[-1].text.casefold() in PRONOUNS):
                 return self._subject(quote, after, "speech-verb")
+            if self._set(quote, self._inverted_name(after), "speech-verb"):
+                return True
             if index + length < len(tokens) and self._uncased_name(quote, tokens[index + length]):
                 return True
             before = tokens[max(0, index - 8) : index]
@@ -742,6 +780,9 @@ class QuoteFinder:
         previous = self._previous_speaker(quote, paragraphs=1)
         if previous is None or self._is_headline(quote):
             return False
+        between = re.sub(r"[\"“”«»„]", "", self.text[previous.end : quote.start - 1], count=1)  # its closer
+        if re.search(r"[\"“”«»„]", between):
+            return False  # an unclosed quote between them: this one may be nested in it, someone else's words
         if previous.paragraph != quote.paragraph:
             line_start, _ = self._line_bounds(quote.start)
             lead = self.text[line_start : quote.start].strip(" \"“”„«»'‘’–—-")
