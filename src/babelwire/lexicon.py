@@ -161,7 +161,7 @@ SPEECH_VERBS: dict[str, tuple[str, ...]] = {
     "tr": ("dedi", "demiş", "diyor", "der", "söyledi", "söylüyor", "söylemiş", "açıkladı", "açıklamış",
            "belirtti", "belirtmiş", "belirterek", "ifade etti", "ifade ederek", "yazdı", "ekledi", "diye konuştu",
            "diye yazdı", "konuştu", "paylaştı", "mesajını paylaştı", "vurguladı", "kaydetti", "bildirdi",
-           "duyurdu", "tamamladı", "sözlerine şöyle devam etti", "göre", "bahsederek"),
+           "duyurdu", "tamamladı", "sözlerine şöyle devam etti", "paylaşmış", "diye", "göre", "bahsederek"),
     "fi": ("sanoo", "sanoi", "kertoo", "kertoi", "toteaa", "totesi", "kirjoittaa", "kirjoitti", "mukaan",
            "korostaa", "korosti", "lisää", "lisäsi", "vastasi", "varoitti", "sanoivat"),
     "ar": ("قال", "قالت", "يقول", "تقول", "صرح", "صرحت", "أكد", "أكدت", "يؤكد", "أضاف", "أضافت", "تابع", "تابعت",

@@ -607,7 +607,14 @@ class QuoteFinder:
         persons = [m for m in candidates if m.type == PERSON]
         if persons or candidates:
             return self._set(quote, (persons or candidates)[0], "speech-verb")
+        mark = self.text.rfind(self.text[quote.start - 1], start, quote.start) if quote.start else -1
+        adjacent = [m for m in self._mentions if m.type == UNKNOWN and start <= m.start
+                    and mark >= m.end and not self.text[m.end : mark].strip()]
+        if adjacent and self._set(quote, self._inverted_name(_tokens(self.text, adjacent[0].start, adjacent[0].end)),
+                                  "speech-verb"):  # Olay anını anlatan Kara “…” dedi: a name of unknown kind
+            return True
         if _tokens(self.text, start, quote.start):  # a subject is written, but it names no one
+            self._settled = True
             return False
         return self._zero_subject(quote)
 
@@ -638,6 +645,8 @@ class QuoteFinder:
             length = _verb_length(tokens, index, self.language)
             if not length:
                 continue
+            if re.search(r":\s*\w", window[tokens[index].end - sentence_start :]):
+                return False  # "… tamamladı: Slovenya haber kanalları ‘…’": the verb introduces a sentence, not this
             if _is_source_cue(tokens, index, length):
                 governed = tokens[index + length : index + length + 6]
                 if tokens[index].text.casefold() in _POSTPOSITIONS:
