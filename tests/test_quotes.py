@@ -296,3 +296,13 @@ def test_a_name_of_unknown_kind_right_after_the_verb_is_the_speaker() -> None:
     assert speakers(found) == [None]
     found = quotes_with("As Bocelli put it, \"it is an occasion to pray together.\"", "en", {"Bocelli": "person"})
     assert speakers(found) == ["Bocelli"]
+
+
+def test_the_organisation_of_a_role_is_not_the_speaker_unless_the_role_speaks_for_it() -> None:
+    text = ("JU-Chef Tilman Kuban übte Kritik. \"Ich sehe das sehr kritisch\", sagte der Vorsitzende der "
+            "Jungen Union.")
+    found = quotes_with(text, "de", {"Tilman Kuban": "person", "Jungen Union": "organisation"})
+    assert speakers(found) == ["Tilman Kuban"]
+    found = quotes_with("\"No one was hurt in the fire,\" said a spokesman for Lycos Europe.", "en",
+                        {"Lycos Europe": "organisation"})
+    assert speakers(found) == ["Lycos Europe"]

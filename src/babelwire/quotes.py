@@ -98,6 +98,15 @@ _QUOTING_LEMMAS = _word_set(
 _OBJECT_PRONOUNS = _word_set(
     "him her hem haar ihn le la lo lui go jego ją его её його її honom henne ham hende"
 )
+#: what joins a role to whose role it is (*Vorsitzende der X*, *spokesman for X*, *portavoz de X*)
+_OF_WORDS = frozenset({"der", "des", "of", "of the", "for", "for the", "de", "de la", "del", "du", "di", "della",
+                       "van", "van de", "von", "av", "för", "z", "do", "da", "dos", "das", "of het"})
+#: roles that speak for an organisation: their words are the organisation's
+_SPOKESPERSONS = _word_set(
+    "spokesman spokeswoman spokesperson talesperson talesman talskvinna talskvinnan talesmannen pressesprecher "
+    "sprecher sprecherin woordvoerder woordvoerster porte-parole portavoz portavoce porta-voz rzecznik rzeczniczka "
+    "mluvčí представитель пресс-секретарь речник sözcü sözcüsü tiedottaja متحدث المتحدث ناطق الناطق"
+)
 #: words that open the clause of what was said (*said that*, *sagte, dass*): no subject after them
 _COMPLEMENTISERS = _word_set(
     "that dass daß que che att dat at että że что що ki إن أن"
@@ -118,7 +127,9 @@ _UNCASED_SUBJECT_LANGUAGES = frozenset({"ar"})
 _ARABIC_NOT_NAMES = _word_set(
     "إن أن إنه أنه ان انه إنها أنها انها بأن بان له لها لهم لنا عن في على من مع إلى الى خلال عبر أيضا أيضاً "
     "كذلك بعد قبل حول هذا هذه ذلك تلك فيه فيها عنه عنها بيان بيانه بيانها تصريح تصريحات مصدر مصادر رئيس وزير "
-    "نائب مدير متحدث ناطق مسؤول مسؤولة مصدرا قائلا قائلة مؤكدا مشيرا موضحا مضيفا اليوم أمس يوم وقت حين"
+    "نائب مدير متحدث ناطق مسؤول مسؤولة مصدرا قائلا قائلة مؤكدا مشيرا موضحا مضيفا اليوم أمس يوم وقت حين "
+    "مسؤولون مسؤولين خبراء خبير محللون محلل شهود شاهد سكان مواطنون ناشطون نشطاء متحدثة ناطقة وزيرة رئيسة سفير "
+    "مديرة قائد زعيم أمين عضو أعضاء تقرير تقارير وسائل صحيفة وكالة موقع مصادر مصدر"
 )
 #: a word, with inner hyphens and apostrophes (l'Anses, 48-Jährige, Kara'nın)
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
@@ -488,9 +499,20 @@ class QuoteFinder:
         """Attribute the quote to the subject written in ``tokens`` (a name, a pronoun, a role), if any."""
         named = [m for token in tokens if (m := self._mention_at(token)) is not None]
         persons = [m for m in named if m.type == PERSON]
+        words = [token.text for token in tokens]
+        role_first = next((t for t in tokens if self._is_role(t.text)), None)
+        gap = self.text[role_first.end : named[0].start].strip().casefold() if role_first and named else "-"
+        if named and not gap and named[0].words[0].casefold() in _OF_WORDS:  # the tagger took "der" in
+            gap = named[0].words[0].casefold()
+        if named and role_first is not None and role_first.end <= named[0].start and gap in _OF_WORDS:
+            # sagte der Vorsitzende der Nachwuchsorganisation von CDU: the organisation is the role's, not the
+            # speaker, unless the role speaks for it (the spokesman of X, el portavoz de X)
+            if role_first.text.casefold().rstrip(".") in _SPOKESPERSONS:
+                return self._set(quote, named[0], "role", " ".join(words))
+            self._settled = True
+            return self._set(quote, self._antecedent(quote), "role", " ".join(words))
         if persons or named:
             return self._set(quote, (persons or named)[-1], how)
-        words = [token.text for token in tokens]
         if any(word.casefold() in PRONOUNS for word in words):
             pronoun = next(word for word in words if word.casefold() in PRONOUNS)
             self._settled = True
@@ -580,7 +602,8 @@ class QuoteFinder:
             return False
         words = [token]  # up to three such words in a row: طلعت يوسف
         for following in _tokens(self.text, token.end, min(len(self.text), token.end + 60))[:2]:
-            if self.text[words[-1].end : following.start].strip() or not self._name_like(following.text):
+            if (self.text[words[-1].end : following.start].strip() or not self._name_like(following.text)
+                    or following.text.startswith(("ل", "و", "ف", "ك"))):  # لباقي: a preposition, not a name
                 break
             words.append(following)
         start, end = words[0].start, words[-1].end
