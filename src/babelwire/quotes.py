@@ -40,10 +40,12 @@ from babelwire.sentences import split_sentences
 
 
 def _word_set(text: str) -> frozenset[str]:
+    """The words of a space-separated list."""
     return frozenset(text.split())
 
 
 def _word_tuple(text: str) -> tuple[str, ...]:
+    """The words of a space-separated list, in order."""
     return tuple(text.split())
 
 
@@ -188,6 +190,7 @@ class Quote:
 
 @lru_cache(maxsize=65536)
 def _lemma(word: str, language: str) -> str:
+    """The case-folded lemma of a word where simplemma knows the language, else the word itself."""
     code = _LEMMA_CODES.get(language, language)
     if code not in _LEMMA_LANGUAGES:
         return word
@@ -225,6 +228,7 @@ class _Token:
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    """The words of ``text[start:end]`` with their offsets in ``text``."""
     return [_Token(m.group(), start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
 
 
@@ -239,6 +243,7 @@ def _verb_length(tokens: Sequence[_Token], index: int, language: str) -> int:
 
 
 def _is_source_cue(tokens: Sequence[_Token], index: int, length: int) -> bool:
+    """Whether the speech phrase at ``tokens[index]`` names a source (according to, laut, según …)."""
     return " ".join(token.text.casefold() for token in tokens[index : index + length]) in SOURCE_CUES
 
 
@@ -246,6 +251,7 @@ def _is_source_cue(tokens: Sequence[_Token], index: int, length: int) -> bool:
 
 
 def _opens(line: str, position: int) -> bool:
+    """Whether the character at ``position`` opens a quote (by its kind and what stands around it)."""
     char = line[position]
     if char not in QUOTE_PAIRS:
         return False
@@ -297,7 +303,7 @@ def _marked_spans(line: str, offset: int = 0) -> list[tuple[int, int, bool]]:
     return spans
 
 
-def _dash_quote(line: str, language: str, verbs_after: re.Pattern[str] | None = None) -> tuple[int, int] | None:
+def _dash_quote(line: str, language: str) -> tuple[int, int] | None:
     """The quoted part of a line of dialogue: after the dash, up to the ', says X' that attributes it.
 
     The quote stops at the first comma or dash followed by a speech verb (``– …, powiedział X. Następnie …``),
@@ -331,6 +337,7 @@ def _continued_paragraph(line: str, following: str, spans: Sequence[tuple[int, i
 
 
 def _long_enough(text: str, language: str) -> bool:
+    """Two words or more (four characters in Chinese and Japanese): a single quoted word is no quote."""
     if language in _CJK_LANGUAGES:
         return len(text.strip()) >= 4
     return len(text.split()) >= 2
@@ -349,11 +356,13 @@ def _is_title_cased(text: str) -> bool:
 
 
 def _is_complementiser(word: str) -> bool:
+    """*that*, *dass*, *que*, *qu'elle* …: the start of what was said, never a subject."""
     folded = word.casefold()
     return folded in _COMPLEMENTISERS or folded.startswith(("qu'", "qu’"))
 
 
 def _is_name_cue(word: str) -> bool:
+    """Whether a word beside quoted words says they are a name or title (campaign, programme, called)."""
     folded = word.casefold()
     return any(folded == cue or (len(cue) >= 5 and folded.startswith(cue)) for cue in _NAME_CUES)
 
@@ -489,10 +498,12 @@ class QuoteFinder:
         return None
 
     def _possessor(self, mention: Mention) -> bool:
+        """Whether the mention is followed by a possessive ending (Lula's, Kara'nın): someone else's subject."""
         tail = self.text[mention.end - 2 : mention.end + 5]
         return bool(re.match(r"..(?:['’]s?\b|['’](?:n?[ıiuü]n)\b)", tail)) or mention.text.endswith(("'s", "’s"))
 
     def _is_role(self, word: str) -> bool:
+        """A title or role (minister, presidenten) or an age (the 48-year-old): a person's description."""
         return is_title(word) or bool(_AGE_ROLE.match(word))
 
     def _subject(self, quote: Quote, tokens: Sequence[_Token], how: str) -> bool:
@@ -530,7 +541,6 @@ class QuoteFinder:
         """For "the hospital said": the last organisation named before whose name has that word."""
         nouns = {word.casefold() for word in words if word[:1].islower() and len(word) > 3}
         if nouns & _ORGANISATION_ROLES:  # the agency, el organismo: the last organisation named
-            nouns = set()
             for mention in reversed([m for m in self._speakers if m.end <= quote.start and m.type == ORGANISATION]):
                 if quote.paragraph - self._paragraph_of(mention) <= 2:
                     return mention
@@ -620,6 +630,7 @@ class QuoteFinder:
                     or is_speech_verb(word, self.language) or word.endswith(("ه", "ها", "هم")))
 
     def _possessive_word(self, token: _Token) -> bool:
+        """Whether the word is a possessive (the boy's)."""
         return token.text.endswith(("'s", "’s")) or self.text[token.end : token.end + 2] in ("'s", "’s")
 
     def _subject_before_quote(self, quote: Quote) -> bool:
@@ -758,6 +769,7 @@ class QuoteFinder:
         return False
 
     def _previous_speaker(self, quote: Quote, paragraphs: int) -> Quote | None:
+        """The attributed quote just before, within ``paragraphs``, with no other person named since."""
         position = self.quotes.index(quote)
         for previous in reversed(self.quotes[:position]):
             if previous.nested:
@@ -770,6 +782,7 @@ class QuoteFinder:
         return None
 
     def _person_between(self, start: int, end: int, exclude: Mention | None = None) -> bool:
+        """Whether a person other than ``exclude`` is named between two offsets."""
         return any(start <= m.start < end and m.type == PERSON and (exclude is None or m.name != exclude.name)
                    and not self._possessor(m) for m in self._speakers)
 
@@ -799,10 +812,12 @@ class QuoteFinder:
         return None
 
     def _paragraph_of(self, mention: Mention) -> int:
+        """The paragraph number of a mention (-1 when outside every sentence)."""
         sentence = self.document.sentence_at(mention.start)
         return sentence.paragraph if sentence is not None else -1
 
     def _in_other_quote(self, offset: int, quote: Quote) -> bool:
+        """Whether an offset lies inside a quote other than ``quote`` (its words are no narration)."""
         return any(other is not quote and not other.nested and other.start <= offset < other.end
                    for other in self.quotes)
 
@@ -842,7 +857,7 @@ def find_quotes(document: Document, mentions: Sequence[Mention]) -> list[Quote]:
     return QuoteFinder(document, mentions).find()
 
 
-# --- the same quote across languages ------------------------------------------------------------------------
+# --- the same statement in several articles (any language) ------------------------------------------------
 
 
 _CLAUSE_BREAK = re.compile(r"(?<=[:;])\s+|\s+[–—]\s+|\s*\.\.\.\s*|\s*…\s*")
