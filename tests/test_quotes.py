@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
 
 from babelwire.documents import make_document
-from babelwire.entities import extract_mentions
-from babelwire.quotes import QUOTE_MATCH_THRESHOLD, Quote, find_quotes, quote_similarities
+from babelwire.entities import Mention, extract_mentions
+from babelwire.quotes import QUOTE_MATCH_THRESHOLD, Quote, find_quotes, quote_similarities, statements_match
 from babelwire.types import Article
 from seed_reading import SEEDS, seed_reading
 
@@ -104,3 +105,204 @@ def test_quote_match_threshold_is_calibrated_on_the_fixture(e5) -> None:
     true_positive = sum(m and s for m, s in zip(matched, same, strict=True))
     assert true_positive / max(sum(matched), 1) >= 0.95  # precision
     assert true_positive / sum(same) >= 0.85  # recall
+
+
+# --- speakers on evidence only, per language (issue 12) ----------------------------------------------------
+
+
+def quotes_with(text: str, language: str, names: dict[str, str]) -> list[Quote]:
+    """The quotes of a text whose entity mentions are given (name → type), so the speaker rules are tested
+    apart from the entity tagger."""
+    article = Article(title="", text=text, id="q")
+    article.language = language
+    document = make_document(article)
+    mentions = []
+    for name, kind in names.items():
+        for found in re.finditer(re.escape(name), document.text):
+            sentence = document.sentence_at(found.start())
+            mentions.append(Mention("q", language, name, name, kind, found.start(), found.end(),
+                                    sentence.index if sentence else 0))
+    return find_quotes(document, mentions)
+
+
+def speakers(found: list[Quote]) -> list[str | None]:
+    return [quote.speaker.name if quote.speaker else None for quote in found]
+
+
+@pytest.mark.parametrize(("text", "language", "names", "expected"), [
+    # a speech verb and its subject, either order, inflected forms by lemma
+    ("„To był bardzo trudny rok” – przekonywała premier Anna Nowak.", "pl", {"Anna Nowak": "person"},
+     ["Anna Nowak"]),
+    ("Jak zaznaczyła Anna Nowak, „nie ma na to pieniędzy w budżecie”.", "pl", {"Anna Nowak": "person"},
+     ["Anna Nowak"]),
+    ("«Мы не будем платить за это», — заявила Мария Иванова.", "ru", {"Мария Иванова": "person"},
+     ["Мария Иванова"]),
+    ("„Wir werden das nicht bezahlen“, sagten die Minister Hans Weber und andere.", "de",
+     {"Hans Weber": "person"}, ["Hans Weber"]),
+    # Turkish: the verb after the quote, the subject before it (not the possessor "Chloe'nin")
+    ("Chloe'nin teyzesi Emily Mistry ise, sosyal medya hesabında, \"Bu virüs çok tehlikeli\" dedi.", "tr",
+     {"Chloe": "person", "Emily Mistry": "person"}, ["Emily Mistry"]),
+    # "according to" and its kin govern the speaker, which may be an organisation
+    ("The mood was \"very tense all night\", according to Reuters.", "en", {"Reuters": "organisation"},
+     ["Reuters"]),
+    ("La situación es \"muy grave en la cárcel\", según la Secretaría de Seguridad.", "es",
+     {"Secretaría de Seguridad": "organisation"}, ["Secretaría de Seguridad"]),
+    # a name before the colon that opens a headline quote
+    ("Warchoł: „Grupka sędziów dokonała uzurpacji władzy”", "pl", {"Warchoł": "person"}, ["Warchoł"]),
+    # a role with no name of its own is resolved to the person named before; a relative is someone else
+    ("Anna Kessler visited the site. \"It was a very hard night,\" the mayor said.", "en",
+     {"Anna Kessler": "person"}, ["Anna Kessler"]),
+    ("Amiir Farah was born at midnight. \"I am very happy,\" the boy's father said.", "en",
+     {"Amiir Farah": "person"}, [None]),
+])
+def test_speaker_is_the_subject_of_a_speech_verb(text: str, language: str, names: dict[str, str],
+                                                 expected: list[str | None]) -> None:
+    assert speakers(quotes_with(text, language, names)) == expected
+
+
+@pytest.mark.parametrize(("text", "language", "names"), [
+    # a place is never a speaker, nor is an entity merely named near the quote
+    ("In Diffa the roads are \"open again for all trucks\" since Monday.", "en", {"Diffa": "place"}),
+    ("After the game against Galatasaray the mood was \"very bad for all of us\" in the dressing room.", "en",
+     {"Galatasaray": "organisation"}),
+    ("Viktor Orbán spoke in the European Parliament on Tuesday. The debate was \"long and very tense\".", "en",
+     {"Viktor Orbán": "person", "European Parliament": "organisation"}),
+    # a speech verb whose subject is a common noun that names no one: abstain
+    ("\"The deal is completely dead now,\" the newspaper wrote about Tehran.", "en", {"Tehran": "place"}),
+    # a capitalised verb or adverb taken for a name is no speaker
+    ("Wyjaśnił: „To nie jest prawda i nigdy nie było”.", "pl", {"Wyjaśnił": "person"}),
+])
+def test_without_evidence_the_speaker_is_none(text: str, language: str, names: dict[str, str]) -> None:
+    assert speakers(quotes_with(text, language, names)) == [None]
+
+
+def test_arabic_quotes_are_attributed_to_the_subject_after_the_verb_and_continued() -> None:
+    text = ("وقال ميسي عبر حسابه الشخصي: \"أنا لا أحب القيام بهذه الأشياء أبدا\".\n"
+            "وأضاف: \"نحن أيضا كلاعبين أول من يعترف بالخطأ\".\n"
+            "وذكرت الخدمة الصحفية في بيان: \"اختتمت المحاكمة اليوم في المدينة\".")
+    found = quotes_with(text, "ar", {})
+    assert speakers(found)[:2] == ["ميسي", "ميسي"]
+    assert [q.attribution for q in found][:2] == ["speech-verb", "zero-subject"]
+    assert found[2].speaker is None or found[2].speaker.name == "ميسي"  # press service: never a common noun
+
+
+def test_arabic_subject_mention_from_the_tagger_is_used() -> None:
+    found = quotes_with("قالت وزارة الصحة: \"الوضع تحت السيطرة تماما\".", "ar", {"وزارة الصحة": "organisation"})
+    assert speakers(found) == ["وزارة الصحة"]
+
+
+def test_pronoun_after_a_possessive_name_is_the_previous_speaker_and_nested_quotes_have_none() -> None:
+    text = ("\"At first, their position was: 'We are here to get the status, full stop,'\" Mr Furlan said.\n"
+            "He said President Lula's \"position was that we had to have a balanced agreement.\"")
+    found = quotes_with(text, "en", {"Furlan": "person", "Lula": "person"})
+    assert [q.nested for q in found] == [False, True, False]
+    assert speakers(found) == ["Furlan", None, "Furlan"]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Lycos Europe's \"Make love not spam\" campaign started on Monday.", "en"),
+    ("Dwayne «The Rock» Johnson starred in «Jumanji – The Next Level» last year.", "de"),
+    ("Millions watched the concert «Music for Hope» from Milan.", "en"),
+    ("Marcin Warchoł powiedział w programie „Twój Wybór” w TVP3, że to koniec.", "pl"),
+    ("Messi spoke to the newspaper \"Mundo Deportivo\" about it.", "en"),
+    ("The sprinter, known as \"the rocket\", won.", "en"),  # a nickname after "known as" is two words here
+    ("He called the plan \"surprised\" and left.", "en"),  # a single word
+])
+def test_names_titles_and_slogans_are_not_quotes(text: str, language: str) -> None:
+    found = quotes_with(text, language, {})
+    assert [q.text for q in found if q.text != "the rocket"] == []
+
+
+def test_words_shown_on_a_page_stay_quotes_and_quoted_headline_with_speaker_after_colon() -> None:
+    assert [q.text for q in quotes_with("The site now shows the words \"Stay tuned\".", "en", {})] == ["Stay tuned"]
+    found = quotes_with("'Where are you': Dwayne Johnson asks the leadership", "en", {"Dwayne Johnson": "person"})
+    assert [q.text for q in found] == ["Where are you"] and speakers(found) == ["Dwayne Johnson"]
+
+
+@pytest.mark.parametrize(("text", "language", "quoted", "speaker"), [
+    ("– To jest koniec naszej pracy, powiedział Jan Kowalski. Następnie wyszedł z sali.", "pl",
+     "To jest koniec naszej pracy", "Jan Kowalski"),
+    ("– To jest koniec naszej pracy – oświadczyła Anna Nowak. Następnie opuściła salę.", "pl",
+     "To jest koniec naszej pracy", "Anna Nowak"),
+    ("– Det här är slutet på vårt arbete, betonade Anna Kessler. Sedan lämnade hon salen.", "sv",
+     "Det här är slutet på vårt arbete", "Anna Kessler"),
+])
+def test_dash_quote_ends_at_the_narration(text: str, language: str, quoted: str, speaker: str) -> None:
+    found = quotes_with(text, language, {"Jan Kowalski": "person", "Anna Nowak": "person",
+                                         "Anna Kessler": "person", "Następnie": "person"})
+    assert [q.text for q in found] == [quoted]
+    assert speakers(found) == [speaker]
+
+
+def test_a_dash_is_a_list_item_in_english_not_a_quote() -> None:
+    assert quotes_of("- Lower taxes for small firms\n- More money for schools", "en") == []
+
+
+def test_unclosed_quote_cut_by_the_scrape_is_left_out() -> None:
+    text = "\"We definitely weren surprise before schedule. \"Our whole world changed,\" added Simran Walia."
+    found = quotes_with(text, "en", {"Simran Walia": "person"})
+    assert [q.text for q in found] == ["Our whole world changed"] and speakers(found) == ["Simran Walia"]
+
+
+def quote(text: str, language: str, article: str) -> Quote:
+    return Quote(f"{article}:{text[:8]}", article, language, text, 0, len(text), 0)
+
+
+@pytest.mark.parametrize(("first", "second", "similarity", "same"), [
+    # the same statement in two articles of one language: repeated, abridged, slightly rephrased
+    ("neue strategische Waffe", "Die Welt wird eine neue strategische Waffe erleben", 0.76, True),
+    ("länger einseitig an die Verpflichtungen gebunden zu sein",
+     "Es gibt keinen Grund für uns, sich länger einseitig an die Verpflichtungen gebunden zu fühlen", 0.68, True),
+    ("A miracle boy", "I'm very happy to have this miracle boy", 0.71, True),
+    # two quotes of one speaker on one topic are not one statement, however alike the encoder finds them
+    ("I am excited to have this wonderful, special baby boy.", "I'm very happy to have this miracle boy",
+     0.85, False),
+    ("Bu pandemiyi ciddiye alın, kızımızın canını aldı", "Güzel ve iyi kalpli yeğenim öldü", 0.48, False),
+])
+def test_same_language_statements_match_on_shared_words(first: str, second: str, similarity: float,
+                                                         same: bool) -> None:
+    language = "de" if "Waffe" in first or "Grund" in second else "tr" if "Bu " in first else "en"
+    assert statements_match(quote(first, language, "a"), quote(second, language, "b"), similarity) is same
+
+
+def test_across_languages_the_encoder_decides() -> None:
+    german, english = quote("neue strategische Waffe", "de", "a"), quote("new strategic weapon", "en", "b")
+    assert statements_match(german, english, 0.86) and not statements_match(german, english, 0.4)
+
+
+def test_a_verb_of_quoting_gives_its_object_not_its_subject() -> None:
+    text = ("De president Anna Kessler wees het aanbod af. “Ik waardeerde zijn grap”, citeerde het kantoor van "
+            "Kessler haar op Telegram.")
+    found = quotes_with(text, "nl", {"Anna Kessler": "person"})
+    assert speakers(found) == ["Anna Kessler"] and found[0].attribution == "pronoun"
+    quoted_by_agency = quotes_with("“Wir sind bereit”, zitierte die Agentur Reuters den Sprecher.", "de",
+                                   {"Reuters": "organisation"})
+    assert speakers(quoted_by_agency) == [None]  # the quoter is not the speaker
+
+
+def test_a_quote_over_two_paragraphs_is_split_and_keeps_its_speaker() -> None:
+    text = ("Mr Kessler told reporters in Bern: \"I resign as mayor as there is no will for teamwork.\n"
+            "\"I am not ready to put up with inefficient work in the council.\"")
+    found = quotes_with(text, "en", {"Kessler": "person", "Bern": "place"})
+    assert [q.text for q in found] == ["I resign as mayor as there is no will for teamwork.",
+                                       "I am not ready to put up with inefficient work in the council."]
+    assert speakers(found) == ["Kessler", "Kessler"]
+
+
+def test_a_name_of_unknown_kind_right_after_the_verb_is_the_speaker() -> None:
+    found = quotes_with("„Wir sind bereit“, sagte Kim am Mittwoch.", "de", {"Kim": "unknown"})
+    assert speakers(found) == ["Kim"]
+    found = quotes_with("„Wir sind bereit“, sagte am Mittwoch Jahresende.", "de", {"Jahresende": "place"})
+    assert speakers(found) == [None]
+    found = quotes_with("As Bocelli put it, \"it is an occasion to pray together.\"", "en", {"Bocelli": "person"})
+    assert speakers(found) == ["Bocelli"]
+
+
+def test_the_organisation_of_a_role_is_not_the_speaker_unless_the_role_speaks_for_it() -> None:
+    text = ("JU-Chef Tilman Kuban übte Kritik. \"Ich sehe das sehr kritisch\", sagte der Vorsitzende der "
+            "Jungen Union.")
+    found = quotes_with(text, "de", {"Tilman Kuban": "person", "Jungen Union": "organisation"})
+    assert speakers(found) == ["Tilman Kuban"]
+    found = quotes_with("\"No one was hurt in the fire,\" said a spokesman for Lycos Europe.", "en",
+                        {"Lycos Europe": "organisation"})
+    assert speakers(found) == ["Lycos Europe"]
