@@ -45,6 +45,8 @@ from babelwire.names import spelling_key
 log = logging.getLogger(__name__)
 
 PERSON, ORGANISATION, PLACE, UNKNOWN = "person", "organisation", "place", "unknown"
+#: the evidence of an organisation named after a word for a newspaper, channel or agency: a source, never a speaker
+PUBLICATION = "publication"
 #: names of taggers not to load, comma separated (``BABELWIRE_DISABLED_TAGGERS=spacy-fr,natasha``)
 DISABLED_TAGGERS_VARIABLE = "BABELWIRE_DISABLED_TAGGERS"
 
@@ -778,7 +780,7 @@ class UncasedTagger:
             repeated = counts.get(document.text[start:tokens[index].end], 0) > 1
             cue = self._previous_word(document, tokens, index)
             if cue in self.k.ORGANISATION_CUES:  # صحيفة “موندو ديبورتيفو”: a newspaper's name
-                mentions.append(self._mention(document, start, tokens[last].end, ORGANISATION, "organisation-cue"))
+                mentions.append(self._mention(document, start, tokens[last].end, ORGANISATION, PUBLICATION))
             elif last > index or titled or (unknown and repeated):
                 mentions.append(self._mention(document, start, tokens[last].end, PERSON,
                                               "title" if titled else "unknown-word"))
@@ -917,7 +919,7 @@ def _overlaps(first: Mention, second: Mention) -> bool:
 
 
 #: rule cues trusted over a model's type for the same words (nyhetsbyrån Belta is an organisation)
-_SURE_CUES = frozenset({"gazetteer", "title", "organisation-cue", "organisation-word"})
+_SURE_CUES = frozenset({"gazetteer", "title", "organisation-cue", "organisation-word", PUBLICATION})
 
 
 def combine_mentions(rule_mentions: list[Mention], model_mentions: list[Mention]) -> list[Mention]:

@@ -34,7 +34,7 @@ import simplemma
 
 from babelwire.documents import Document
 from babelwire.encoders import Encoder
-from babelwire.entities import ORGANISATION, PERSON, PLACE, UNKNOWN, Mention
+from babelwire.entities import ORGANISATION, PERSON, PLACE, PUBLICATION, UNKNOWN, Mention
 from babelwire.lexicon import FUNCTION_WORDS, PRONOUNS, SOURCE_CUES, SPEECH_VERBS, is_title
 from babelwire.sentences import split_sentences
 
@@ -381,8 +381,9 @@ def _names_something(line: str, start: int, end: int) -> bool:
 
 
 def _speaker_type_ok(mention: Mention, language: str) -> bool:
-    """A person, or an organisation; never a place, and never a word that is a speech verb (Wyjaśnił)."""
-    if mention.type not in (PERSON, ORGANISATION):
+    """A person, or an organisation; never a place, a publication named as a source (the newspaper in "told
+    the newspaper Mundo Deportivo"), or a word that is a speech verb (Wyjaśnił)."""
+    if mention.type not in (PERSON, ORGANISATION) or mention.evidence == PUBLICATION:
         return False
     words = mention.name.split()
     return not (len(words) == 1 and is_speech_verb(words[0], language))
