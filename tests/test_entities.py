@@ -326,3 +326,11 @@ def test_elided_articles_and_lone_words() -> None:
     portuguese = _found("O presidente almoçou com Lula. Depois, Lula falou com a imprensa.", "pt")
     assert "Lula" in portuguese
     assert "Twitterze" in _found("Dziennikarka napisała o tym na Twitterze w sobotę.", "pl")
+
+
+def test_sentence_openers_month_names_and_compounds_are_no_names() -> None:
+    """Seen on SemEval articles outside the gold set: "L'euphorie", "Le cap", "Mart Perşembe", "Flirt-Shows"."""
+    assert _found("L'euphorie gagne. Le cap est franchi à Paris.", "fr") == {"Paris": "place"}
+    turkish = _found("12 Mart Perşembe son durum. Ülkemizde de Sağlık Bakanlığı açıkladı.", "tr")
+    assert not any("Mart" in name for name in turkish) and turkish.get("Sağlık Bakanlığı") == "organisation"
+    assert _found("Die Flirt-Shows und Marco Cerullo.", "de") == {"Marco Cerullo": "person"}

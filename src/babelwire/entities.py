@@ -54,6 +54,7 @@ DISABLED_TAGGERS_VARIABLE = "BABELWIRE_DISABLED_TAGGERS"
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|\w(?:[\w'’-]*\w)?")
 #: an elided article or preposition before a capitalised word (French, Italian, Catalan): l'Anses, dell'Onu
 _ELISION = re.compile(r"^(?i:[ldjmnst]|qu|dell|all|dall|nell|sull|coll|quell)['’](?=[A-ZÀ-ÖØ-Þ])")
+_ELIDED_WORD = re.compile(r"^(?i:[ldjmnst]|qu|dell|all|dall|nell|sull|coll|quell)['’][a-zà-öø-ÿ]")
 #: a possessive or case ending after an apostrophe: Loekasjenko’s, Putin's, Erdoğan'ın, Gaziemir’deki
 _CLITIC = re.compile(r"^(?P<base>\w[\w-]*?)['’](?P<suffix>[^\W\d_]{1,5})$")
 #: characters after which the next word starts a sentence (or a quote, or a line of dialogue)
@@ -129,6 +130,8 @@ def _words_of(sentence: Sentence) -> list[_Word]:
         elision = _ELISION.match(word)
         if elision:  # l'Anses, d'Asie, dell'Onu: the article is no part of the name
             word, begin = word[elision.end():], begin + elision.end()
+        elif _ELIDED_WORD.match(word):  # L'euphorie: a common noun after an elided article
+            word = word.lower()
         clitic = _CLITIC.match(word)
         if clitic and clitic["base"][:1].isupper() and clitic["suffix"].islower():
             # the name stops at the apostrophe: China's, Slovenya'da, Kara'nın are China, Slovenya, Kara
@@ -317,6 +320,12 @@ class RuleTagger:
             if len(run) > 1 and not any(word.shouting for word in run) \
                     and any(_head_word(word, ORGANISATION_WORDS, document.language) for word in heads):
                 run = self._without_leading_nouns(run, context)
+                # a common word opening the sentence is no part of the name ("Ülkemizde de Sağlık Bakanlığı")
+                while len(run) > 1 and run[0].opens_sentence and is_common_word(run[0].text, document.language) \
+                        and not _head_word(run[0], ORGANISATION_WORDS, document.language):
+                    run = run[1:]
+                    while len(run) > 1 and run[0].text.casefold() in NAME_CONNECTORS:
+                        run = run[1:]
                 mentions.append(self._organisation_run(document, sentence, run))
                 claimed.update(words.index(word) for word in run)
         mentions.extend(self._gazetteer_mentions(document, sentence, words, claimed, context))
@@ -366,6 +375,9 @@ class RuleTagger:
                 index += 1
                 continue
             size, entry = found
+            if any(not w.capitalised and w.text.casefold() not in NAME_CONNECTORS for w in span[1:size]):
+                index += 1  # "Le cap" is a cape, "Le Cap" the city
+                continue
             mentions.append(_mention(document, sentence, span[:size], entry.type, confident=True,
                                      gazetteer_id=entry.id, evidence="gazetteer"))
             claimed.update(range(index, index + size))
@@ -471,6 +483,11 @@ class RuleTagger:
                 is_common_word(word.text, language) or is_title(word.text) or _is_demonym(word.text, language)
                 for word in run[:start])):  # German capitalises the nouns that describe a person
             previous, run = run[start - 1].text, run[start:]
+        # month and weekday names (CLDR, every language) split a run: "Mart Perşembe Koronavirüs"
+        calendar = [i for i, word in enumerate(run) if _is_calendar_word(word.text, language)]
+        if calendar:
+            pieces = [run[a + 1:b] for a, b in pairwise([-1, *calendar, len(run)])]
+            run = max(pieces, key=len)
         while run and ((is_title(run[0].text) and len(run) > 1) or run[0].text.casefold() in CAPITALISED_COMMON):
             if is_title(run[0].text):
                 title = run[0].text
@@ -519,7 +536,8 @@ class RuleTagger:
         if len(run) > 1:
             return (UNKNOWN, False, None) if nouns_capitalised else (PERSON, not opens_sentence, None)
         # a word the language's dictionary does not know is most likely a name (Bocelli, Mascagni, Embraer)
-        unknown_word = not is_known_word(first, language)
+        unknown_word = not is_known_word(first, language) and not (
+            "-" in first and is_known_word(first.rsplit("-", 1)[1], language))  # Flirt-Shows: a compound noun
         return UNKNOWN, unknown_word or not (opens_sentence or nouns_capitalised), None
 
 

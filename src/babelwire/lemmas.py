@@ -23,6 +23,13 @@ def _languages() -> frozenset[str]:
     return frozenset(SUPPORTED_LANGUAGES)
 
 
+def _fold(word: str, language: str) -> str:
+    """Lower case as the language writes it: Turkish İ → i and I → ı (casefold would give i̇ and i)."""
+    if language in ("tr", "az"):
+        word = word.replace("İ", "i").replace("I", "ı")
+    return word.casefold()
+
+
 def _code(language: str) -> str | None:
     code = _SIMPLEMMA_CODES.get(language, language)
     return code if code in _languages() else None
@@ -32,7 +39,7 @@ def _code(language: str) -> str | None:
 def lemma(word: str, language: str) -> str:
     """The word's lemma in lower case (the word itself, folded, when it cannot be lemmatised)."""
     code = _code(language)
-    folded = word.casefold()
+    folded = _fold(word, language)
     if code is None:
         return folded
     import simplemma
@@ -48,7 +55,7 @@ def is_known_word(word: str, language: str) -> bool:
         return True
     import simplemma
 
-    return simplemma.is_known(word, lang=code)
+    return simplemma.is_known(_fold(word, language) if word[:1].isupper() and language == "tr" else word, lang=code)
 
 
 @lru_cache(maxsize=100_000)
@@ -64,7 +71,7 @@ def is_common_word(word: str, language: str) -> bool:
     table = _dictionary(code)
     if table is None:
         return False
-    return word.casefold() in table or (language == "de" and word in table)
+    return _fold(word, language) in table or (language == "de" and word in table)
 
 
 @lru_cache(maxsize=8)
