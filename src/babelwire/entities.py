@@ -322,7 +322,8 @@ class RuleTagger:
                 run = self._without_leading_nouns(run, context)
                 # a common word opening the sentence is no part of the name ("Ülkemizde de Sağlık Bakanlığı")
                 while len(run) > 1 and run[0].opens_sentence and is_common_word(run[0].text, document.language) \
-                        and not _head_word(run[0], ORGANISATION_WORDS, document.language):
+                        and not _head_word(run[0], ORGANISATION_WORDS, document.language) \
+                        and self.gazetteer.lookup([run[0].text], document.language) is None:
                     run = run[1:]
                     while len(run) > 1 and run[0].text.casefold() in NAME_CONNECTORS:
                         run = run[1:]
@@ -484,7 +485,7 @@ class RuleTagger:
                 for word in run[:start])):  # German capitalises the nouns that describe a person
             previous, run = run[start - 1].text, run[start:]
         # month and weekday names (CLDR, every language) split a run: "Mart Perşembe Koronavirüs"
-        calendar = [i for i, word in enumerate(run) if _is_calendar_word(word.text, language)]
+        calendar = [i for i, word in enumerate(run) if _is_calendar_word(word.text, language, abbreviated=False)]
         if calendar:
             pieces = [run[a + 1:b] for a, b in pairwise([-1, *calendar, len(run)])]
             run = max(pieces, key=len)
@@ -504,8 +505,10 @@ class RuleTagger:
             return None
         if len(run) == 1 and not opens_sentence and _is_ordinary(run[0], context):
             return None
-        if len(run) == 1 and ("." in text or _is_lone_common_word(text, language, context)):
-            return None  # C.E.O. is no name; nor "General", "Statistics", "Güncelleme" standing alone
+        after_number = position > 0 and words[position - 1].text.isdigit()
+        if len(run) == 1 and ("." in text or (title is None and _is_lone_common_word(text, language, context))
+                              or (after_number and _is_calendar_word(text, language))):
+            return None  # C.E.O. is no name; nor "General", "Güncelleme" standing alone, nor "13 Nov"
         if language in CAPITALISE_NOUNS and len(run) == 1 and previous.casefold() in GERMAN_DETERMINERS:
             return None  # die Regierung, der Präsident: a noun with its article
         kind, confident, evidence = self._type_of(run, previous, title, opens_sentence, sentence, language)
@@ -571,7 +574,7 @@ def _is_lone_common_word(word: str, language: str, context: _Context) -> bool:
     Kara … Kara) or writes it capitalised again and again and never in lower case (Lula, not squid)."""
     # German capitalises nouns and its dictionary holds names too (Johnson): there lone words are weighed
     # by the dictionary's silence instead (see _type_of)
-    if _is_calendar_word(word, language):  # "Nov", "Sáb" of a timestamp
+    if _is_calendar_word(word, language, abbreviated=False):  # a month or weekday written out
         return True
     # an inflected form (Twitterze, Kurskiego, Anses) is left alone: in languages with cases the dictionaries
     # hold the case forms of names and of words derived from them, so a capitalised one is likely a name
@@ -581,8 +584,9 @@ def _is_lone_common_word(word: str, language: str, context: _Context) -> bool:
 
 
 @cache
-def _calendar_words(language: str) -> frozenset[str]:
-    """Month and weekday names, full and abbreviated, in the language (CLDR through babel): "Nov", "Sáb"."""
+def _calendar_words(language: str, abbreviated: bool) -> frozenset[str]:
+    """Month and weekday names in the language (CLDR through babel), with their abbreviations ("Nov", "Sáb";
+    but Polish "lis" is also a surname, so callers take abbreviations only beside a number)."""
     try:
         from babel import Locale, UnknownLocaleError
     except ImportError:
@@ -594,13 +598,13 @@ def _calendar_words(language: str) -> frozenset[str]:
     found = set()
     for table in (locale.months, locale.days):
         for context in table.values():
-            for width in ("abbreviated", "wide"):
+            for width in ("abbreviated", "wide") if abbreviated else ("wide",):
                 found.update(name.casefold().rstrip(".") for name in context.get(width, {}).values())
     return frozenset(found)
 
 
-def _is_calendar_word(word: str, language: str) -> bool:
-    return word.casefold() in _calendar_words(language)
+def _is_calendar_word(word: str, language: str, abbreviated: bool = True) -> bool:
+    return word.casefold() in _calendar_words(language, abbreviated)
 
 
 def _is_demonym(word: str, language: str) -> bool:
