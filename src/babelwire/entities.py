@@ -110,8 +110,8 @@ class EntityTagger(Protocol):
 @dataclass(frozen=True)
 class _Word:
     text: str  # without a possessive ending
-    surface: str
-    start: int  # document offsets of the name, without an ending after an apostrophe or colon
+    surface: str  # as written, an ending after an apostrophe included
+    start: int  # document offsets of the name, without an ending after an apostrophe
     end: int
     capitalised: bool
     opens_sentence: bool
@@ -139,7 +139,7 @@ def _words_of(sentence: Sentence) -> list[_Word]:
             end = begin + len(word)
         before = text[: match.start()].rstrip()
         opens = not before or before[-1] in _OPENERS
-        words.append(_Word(word, text[begin:end], sentence.start + begin, sentence.start + end,
+        words.append(_Word(word, text[begin:match.end()], sentence.start + begin, sentence.start + end,
                            word[:1].isupper() and not any(char.isdigit() for char in word), opens))
     return _mark_shouting(words)
 
@@ -506,7 +506,10 @@ class RuleTagger:
         if len(run) == 1 and not opens_sentence and _is_ordinary(run[0], context):
             return None
         after_number = position > 0 and words[position - 1].text.isdigit()
-        if len(run) == 1 and ("." in text or (title is None and _is_lone_common_word(text, language, context))
+        # an ending after an apostrophe (Erdoğan'ın, Putin's) marks a proper name: Turkish writes it only there
+        marked = run[0].surface != run[0].text
+        if len(run) == 1 and ("." in text or (title is None and not marked
+                                              and _is_lone_common_word(text, language, context))
                               or (after_number and _is_calendar_word(text, language))):
             return None  # C.E.O. is no name; nor "General", "Güncelleme" standing alone, nor "13 Nov"
         if language in CAPITALISE_NOUNS and len(run) == 1 and previous.casefold() in GERMAN_DETERMINERS:
