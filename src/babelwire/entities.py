@@ -60,7 +60,7 @@ _CLITIC = re.compile(r"^(?P<base>\w[\w-]*?)['’](?P<suffix>[^\W\d_]{1,5})$")
 #: characters after which the next word starts a sentence (or a quote, or a line of dialogue)
 _OPENERS = frozenset('.!?:;"“”„«»–—-()[]‘\'’…')
 #: a city this large is named as such even where its name is also a dictionary word (Paris, German Berlin)
-LARGE_CITY = 500_000
+LARGE_CITY = 100_000
 #: in a script without capitals, a one-word town name is taken without a place cue above this size
 MILLION_CITY = 1_000_000
 #: gazetteer ids of the packaged towns, subdivisions and regions (GeoNames ids, ISO and CLDR codes), which
@@ -241,9 +241,9 @@ def _context(document: Document) -> _Context:
     for sentence in document.sentences:
         words = _words_of(sentence)
         for run in _capitalised_runs(sentence, words):
-            if 1 < len(run) <= 3 and not any(word.shouting for word in run) and (
-                    _is_given_name(run[0].text) or not is_known_word(run[0].text, language)):
-                tails.add(run[-1].text)  # Hari Kostov, Sıla Kara: first name and surname
+            if 1 < len(run) <= 3 and not any(word.shouting for word in run) and not run[0].opens_sentence \
+                    and not any(word.text.casefold() in NAME_CONNECTORS for word in run):
+                tails.add(run[-1].text)  # Hari Kostov, Sıla Kara: a first name and a surname
     capitalised = Counter(match.group(0) for match in _WORD.finditer(document.text) if match.group(0)[:1].isupper())
     recurring = frozenset(word for word, count in capitalised.items() if count > 1 and word.casefold() not in lower)
     return _Context(language, lower, frozenset(lemma(word, language) for word in lower), frozenset(tails),
