@@ -110,3 +110,22 @@ def test_groups_go_through_a_real_store(e5, language_identifier) -> None:
     assert result["language_id"]["right"] == 2
     assert result["mentions"]["right"] >= 1 and result["mentions"]["gold"] == 7
     assert 0.0 <= result["speakers"]["right_share"] <= 1.0
+
+
+def test_the_cli_prints_the_figures_and_names_a_bad_file(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from babelwire.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["eval", "reading", "--data", str(GOLD), "--json", "--errors", "3"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["articles"] == 2 and set(figures["by_language"]) == {"en", "nl"}
+    assert all(len(items) <= 3 for items in figures["errors"].values())
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]")
+    failed = runner.invoke(app, ["eval", "reading", "--data", str(bad)])
+    assert failed.exit_code == 2 and "bad.json" in failed.output

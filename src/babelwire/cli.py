@@ -397,6 +397,7 @@ def eval_reading(
     """
     from babelwire.reading import default_encoder
     from babelwire.reading_eval import evaluate_reading, load_gold, summary_rows, tracker_reader
+    from babelwire.tracker import make_language_identifier
 
     settings = Settings.from_env()
     try:
@@ -405,7 +406,9 @@ def eval_reading(
         errors.print(f"[red]error:[/] {data}: {exc}")
         raise typer.Exit(2) from exc
     encoder = default_encoder()
-    reader = tracker_reader(lambda db: Tracker(db, settings, encoder=encoder), encoder)
+    identifier = make_language_identifier(settings)  # one for all groups: lingua's models load once
+    reader = tracker_reader(lambda db: Tracker(db, settings, encoder=encoder, language_identifier=identifier),
+                            encoder)
     with _progress(len(gold), "reading") as bar:
         task = bar.add_task("read", total=len(gold))
         result = evaluate_reading(gold, reader, progress=lambda n: bar.advance(task, n))
