@@ -16,8 +16,8 @@ from functools import cache
 
 from babelwire.names import inflection_stems
 
-#: scripts written without spaces (or with clitics glued on): names are found as substrings
-SUBSTRING_LANGUAGES = frozenset({"zh", "ja", "ar"})
+#: scripts written without spaces: names are found as substrings (Arabic is read word by word: lang/ar.py)
+SUBSTRING_LANGUAGES = frozenset({"zh", "ja"})
 #: babelwire's languages as pycountry's locale folders name them
 _PYCOUNTRY_LOCALES = {
     "ar": "ar", "cs": "cs", "da": "da", "de": "de", "es": "es", "fi": "fi", "fr": "fr", "it": "it", "ja": "ja",
@@ -160,7 +160,7 @@ def _pycountry_entries() -> list[GazetteerEntry]:
 
 
 class Gazetteer:
-    """Looks names up by language: word sequences for spaced scripts, substrings for zh/ja/ar."""
+    """Looks names up by language: word sequences for spaced scripts, substrings for zh and ja."""
 
     def __init__(self, entries: list[GazetteerEntry]):
         self.entries: dict[str, GazetteerEntry] = {}
@@ -217,28 +217,12 @@ class Gazetteer:
                     continue
                 start = folded.find(name)
                 while start >= 0:
-                    if language != "ar" or _arabic_word_at(folded, start, start + len(name)):
-                        candidates.append((start, start + len(name), entry_id))
+                    candidates.append((start, start + len(name), entry_id))
                     start = folded.find(name, start + 1)
         for start, end, entry_id in sorted(candidates, key=lambda item: (-(item[1] - item[0]), item[0])):
             if all(end <= begin or start >= finish for begin, finish in taken):
                 taken.append((start, end))
                 yield start, end, self.entries[entry_id]
-
-
-#: Arabic letters that attach to the next word (and, with, for, so, like; the article)
-_ARABIC_CLITICS = ("وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف", "ك")
-
-
-def _arabic_word_at(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is a whole Arabic word, perhaps after clitics (وروسيا), not part of one
-    (مالي, Mali, inside المالية)."""
-    if end < len(text) and text[end].isalpha():
-        return False
-    word_start = start
-    while word_start > 0 and text[word_start - 1].isalpha():
-        word_start -= 1
-    return text[word_start:start] in ("", *_ARABIC_CLITICS)
 
 
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
