@@ -55,7 +55,8 @@ def is_known_word(word: str, language: str) -> bool:
         return True
     import simplemma
 
-    return simplemma.is_known(_fold(word, language) if word[:1].isupper() and language == "tr" else word, lang=code)
+    # Turkish capitals fold their own way (İ → i), which simplemma's own lower-casing does not know
+    return simplemma.is_known(_fold(word, language) if language == "tr" else word, lang=code)
 
 
 @lru_cache(maxsize=100_000)
