@@ -362,3 +362,11 @@ def test_brands_are_not_persons_even_when_they_speak() -> None:
     assert trump.get("Trump") != "organisation"
     polish = _found("Wiceminister Marcin Warchoł powiedział, że sędziowie się mylą.", "pl")
     assert polish.get("Marcin Warchoł") == "person"
+    # a surname the dictionary also holds (malkin, shah) is known to the census as a surname
+    assert _found("The winger Evgeni Malkin scored twice.", "en").get("Evgeni Malkin") != "organisation"
+
+
+def test_a_place_in_brackets_is_no_short_form() -> None:
+    """ "Senator Jane Doe (Utah)" names her state: Utah stays a place and the person keeps her type."""
+    found = _found("The bill came from Senator Mike Lee (Utah) and the Salt Lake Tribune (Utah).", "en")
+    assert found.get("Utah") == "place" and found.get("Mike Lee") == "person"

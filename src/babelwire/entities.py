@@ -36,6 +36,7 @@ from babelwire.lexicon import (
     ORGANISATION_WORDS,
     PLACE_WORDS,
     TITLE_CASE_LANGUAGES,
+    census_surnames,
     given_name_keys,
     is_title,
     speech_verbs,
@@ -523,12 +524,14 @@ class RuleTagger:
         dictionary knows."""
         first, last = run[0].text, run[-1].text
         # the dictionaries also hold many given names (Jacek, Marcin) but no brand: ask for an unknown word
-        if is_known_word(first, language) or is_title(first) or "." in first:
+        if is_known_word(first, language) or "." in first or any(
+                is_title(word.text) or _is_given_name(word.text) for word in run):
             return False
         entry = self.gazetteer.lookup([last], language) if self.gazetteer is not None else None
         if entry is not None:  # a country or a continent, not a town (Farah is also a surname)
             return entry.type == PLACE and not entry.id.startswith("city:")
-        return is_common_word(last, language) and not _is_given_name(last)
+        # a surname may be a rare dictionary word too (Malkin, Shah): the census knows it as a surname
+        return is_common_word(last, language) and last.casefold() not in census_surnames()
 
     def _type_of(self, run: list[_Word], previous: str, title: str | None, opens_sentence: bool,
                  sentence: Sentence, language: str) -> tuple[str, bool, str | None]:
@@ -602,8 +605,8 @@ def _with_defined_shorts(document: Document, mentions: list[Mention]) -> list[Me
     shorts: list[Mention] = []
     longs: dict[int, Mention] = {}
     for position, mention in enumerate(mentions):
-        if mention.type == UNKNOWN or len(mention.words) < 2:
-            continue
+        if mention.type not in (ORGANISATION, PLACE) or len(mention.words) < 2:
+            continue  # "Senator Jane Doe (Utah)" gives the person's state, not her short name
         end = mention.end
         match = _DEFINED_SHORT.match(document.text, end)
         rest = _NAME_REST.match(document.text, end) if match is None else None
@@ -612,8 +615,9 @@ def _with_defined_shorts(document: Document, mentions: list[Mention]) -> list[Me
             if match is not None and match.group(1)[:1].casefold() != mention.name[:1].casefold():
                 match = None
             end = rest.end()
-        if match is None or not match.group(1)[:1].isupper():
-            continue
+        if match is None or not match.group(1)[:1].isupper() or any(
+                m.gazetteer_id and m.start == match.start(1) for m in mentions):
+            continue  # "the Colorado River Authority (Colorado)": a known place stays that place
         short = match.group(1)
         shorts.append(Mention(mention.article_id, mention.language, short, short, mention.type,
                               match.start(1), match.end(1), mention.sentence, confident=True,

@@ -185,6 +185,19 @@ def _census_given_names() -> set[str]:
 
 
 @cache
+def census_surnames() -> frozenset[str]:
+    """The 88,799 surnames of the US 1990 census shipped by the ``names`` package, case-folded (empty without
+    it): surnames of every origin that are also dictionary words (Baker, Shah, Malkin, Bach)."""
+    try:
+        from importlib.resources import files
+
+        text = files("names").joinpath("dist.all.last").read_text(encoding="utf-8")
+    except (ImportError, ModuleNotFoundError, OSError):
+        return frozenset()
+    return frozenset(line.split()[0].casefold() for line in text.splitlines() if line.strip())
+
+
+@cache
 def given_name_keys() -> frozenset[str]:
     """The spelling keys of :data:`GIVEN_NAMES` and of the packaged census given names."""
     return frozenset(spelling_key(name) for name in GIVEN_NAMES | _census_given_names())
