@@ -190,7 +190,8 @@ def test_malformed_feed_keeps_what_it_recovers(tmp_path: Path) -> None:
 
 
 def test_missing_path_and_unreachable_url() -> None:
-    articles, problems = read_all("/nonexistent/dir/file.txt", "http://127.0.0.1:9/feed.rss")
+    articles, problems = read_all("/nonexistent/dir/file.txt", "http://127.0.0.1:9/feed.rss",
+                                  settings=SETTINGS.replace(allow_private_hosts=True))
     assert not articles
     assert problems[0].origin == "/nonexistent/dir/file.txt" and "no such file" in problems[0].reason
     assert problems[1].origin == "http://127.0.0.1:9/feed.rss" and "unreachable" in problems[1].reason

@@ -107,12 +107,16 @@ def ingest(
     config: ConfigOption = None,
     encoder: EncoderOption = None,
     follow_links: Annotated[bool, typer.Option("--follow-links", help="Fetch the page of each feed entry.")] = False,
+    allow_private_hosts: Annotated[bool, typer.Option(
+        "--allow-private-hosts", help="Also fetch URLs on loopback, private or link-local addresses.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Read articles, find their language and date, and link them into stories."""
     settings = _settings(config, encoder)
     if follow_links:
         settings = settings.replace(follow_feed_links=True)
+    if allow_private_hosts:
+        settings = settings.replace(allow_private_hosts=True)
     with _open(db, settings) as tracker:
         total = _count_local_inputs(inputs)
         columns = [SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]

@@ -104,8 +104,14 @@ class Settings:
     max_input_bytes: int = 64 * 1024 * 1024
     #: articles with less text than this are refused as empty
     min_text_chars: int = 20
+    #: seconds each network read may wait
     http_timeout_s: float = 20.0
+    #: seconds a whole download may take, however the server trickles its bytes
+    http_deadline_s: float = 60.0
     follow_feed_links: bool = False
+    #: fetch URLs whose host is loopback, private, link-local or unspecified (a feed's links could otherwise
+    #: read this machine's or its network's internal pages)
+    allow_private_hosts: bool = False
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied."""

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from babelwire.dates import datetime_to_iso
 from babelwire.readers.base import ReadError, ReadResult, Source
+from babelwire.readers.fetch import resolve_link
 from babelwire.settings import Settings
 from babelwire.types import Article, DateSource, IngestProblem, PublishedDate
 
@@ -85,10 +86,13 @@ class FeedReader:
             published = _entry_date(entry)
             if settings.follow_feed_links and link:
                 try:
-                    yield self._follow(link, origin, settings, site, published)
+                    yield self._follow(resolve_link(link, source.url), origin, settings, site, published)
                     continue
                 except ReadError as exc:
                     yield IngestProblem(origin, f"could not follow entry link ({exc}); using the feed text")
+                except (OSError, ValueError, UnicodeError) as exc:  # a page the HTML reader cannot take
+                    yield IngestProblem(origin, f"could not read entry link ({type(exc).__name__}: {exc}); "
+                                                "using the feed text")
             title, text = entry.get("title") or "", _entry_text(entry)
             if not text.strip():
                 if not title.strip():
