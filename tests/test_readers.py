@@ -202,3 +202,19 @@ def test_huge_file_is_refused(tmp_path: Path) -> None:
     articles, problems = read_all(tmp_path / "huge.txt", settings=Settings(max_input_bytes=1000))
     assert not articles
     assert "too large" in problems[0].reason
+
+
+def test_only_regular_files_are_read_from_a_directory(tmp_path: Path) -> None:
+    """A FIFO would block the ingest forever and a link to /dev/zero never ends: both are reported, not
+    read; a linked directory is named, not entered; the good file beside them is read."""
+    import os
+
+    (tmp_path / "good.txt").write_text(f"Good one\n\n{ARTICLE_EN}")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "zeros.txt").symlink_to("/dev/zero")
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    articles, problems = read_all(tmp_path)
+    assert [a.title for a in articles] == ["Good one"]
+    reasons = {Path(p.origin).name: p.reason for p in problems}
+    assert "not a regular file" in reasons["pipe.txt"] and "not a regular file" in reasons["zeros.txt"]
+    assert "linked directory" in reasons["loop"]
