@@ -152,6 +152,18 @@ def test_missing_things_are_404(client: TestClient) -> None:
     assert client.get("/api/search").status_code == 422
 
 
+def test_oversized_queries_and_offsets_are_422_not_500(client: TestClient) -> None:
+    """A 15 KB search held the shared lock for 11 s; an 1,100-word river query and an offset past SQLite's
+    integers were 500s. Each is now refused before any work (issue 16)."""
+    long_query = "word " * 1100
+    for path, params in [("/api/search", {"q": long_query}), ("/api/stories", {"q": long_query}),
+                         ("/api/stories", {"entity": long_query}), ("/", {"q": long_query}),
+                         ("/", {"offset": "9223372036854775808"}), ("/api/stories", {"offset": "9223372036854775808"})]:
+        response = client.get(path, params=params)  # the HTML pages answer a bad request with their 400 page
+        assert response.status_code == (400 if path == "/" else 422), (path, response.status_code)
+    assert client.get("/api/search", params={"q": "earthquake"}).status_code == 200
+
+
 def test_openapi_and_security_headers(client: TestClient) -> None:
     response = client.get("/openapi.json")
     assert response.status_code == 200

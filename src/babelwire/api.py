@@ -36,7 +36,7 @@ from babelwire.encoders import Encoder
 from babelwire.langid import LanguageIdentifier
 from babelwire.readers.base import ReadError, Source
 from babelwire.readers.jsonl import JsonlReader, article_from_record, parse_json
-from babelwire.settings import Settings
+from babelwire.settings import MAX_OFFSET, MAX_QUERY_CHARS, Settings
 from babelwire.types import Article, IngestProblem
 from babelwire.web import CatalogDep
 from babelwire.web.catalog import Catalog, StoryFilters
@@ -47,7 +47,7 @@ MAX_PAGE_SIZE = 500
 #: largest accepted ``POST /api/articles`` body
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 #: the largest integer SQLite stores: a bigger id or offset cannot even be looked up
-SQLITE_MAX_INTEGER = 2**63 - 1
+SQLITE_MAX_INTEGER = MAX_OFFSET
 #: media types read as JSON Lines by ``POST /api/articles`` (anything else is read as JSON)
 JSON_LINES_TYPES = frozenset({"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonl"})
 #: scripts and styles only from this server: an injected inline script or handler would not run
@@ -91,8 +91,10 @@ def _not_found(what: str) -> HTTPException:
 LanguageParam = Annotated[str | None, Query(description="Only stories with an article in this language (ISO 639-1).")]
 FromParam = Annotated[date | None, Query(alias="from", description="Only stories whose span reaches this date.")]
 ToParam = Annotated[date | None, Query(alias="to", description="Only stories whose span starts by this date.")]
-EntityParam = Annotated[str | None, Query(description="Only stories with an article naming this (title or text).")]
-QueryParam = Annotated[str | None, Query(description="Text in any language; results come most relevant first.")]
+EntityParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
+                                          description="Only stories with an article naming this (title or text).")]
+QueryParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
+                                         description="Text in any language; results come most relevant first.")]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 OffsetParam = Annotated[int, Query(ge=0, le=SQLITE_MAX_INTEGER)]
 
@@ -149,7 +151,8 @@ def get_article(catalog: CatalogDep, article_id: str) -> dict[str, Any]:
 @read_router.get("/search")
 def search(
     catalog: CatalogDep,
-    q: Annotated[str, Query(min_length=1, description="What to look for, in any language.")],
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
+                            description="What to look for, in any language.")],
     limit: LimitParam = 10,
 ) -> list[dict[str, Any]]:
     """Articles in any language closest in meaning to the query, as ``babelwire search --json``."""

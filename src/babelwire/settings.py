@@ -35,6 +35,11 @@ IDENTIFIED_LANGUAGES: tuple[str, ...] = (
 )
 
 DEFAULT_DB = "babelwire.db"
+#: the longest search text a request may send (the API answers 422 beyond it): a query is a few words, and
+#: a 15 KB one took 11 s to encode and match while it held the shared lock
+MAX_QUERY_CHARS = 400
+#: the largest offset SQLite can take (2**63 - 1); a larger one is a 422, not a 500
+MAX_OFFSET = 2**63 - 1
 DB_ENV_VAR = "BABELWIRE_DB"
 
 
