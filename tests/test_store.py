@@ -287,7 +287,8 @@ def test_stories_newest_activity_first(store: Store, world: dict[str, Article]) 
     assert storm.article_ids == [world["storm_en"].id, world["storm_sv"].id]
     assert storm.languages == {"en": 1, "sv": 1} and storm.outlets == 2 and storm.copies == 0
     assert (vote.first_seen, vote.last_seen) == ("2023-05", "2023-05")
-    assert undated.first_seen == INGESTED.isoformat(timespec="seconds")
+    assert undated.first_seen == INGESTED.isoformat(timespec="seconds")  # no dated article: ingest time, marked
+    assert undated.span_inferred and not storm.span_inferred and not vote.span_inferred
     assert isinstance(storm.created_at, datetime) and storm.updated_at >= storm.created_at
     assert [s.id for s in store.stories(language="sv")] == [1]
     assert [s.id for s in store.stories(limit=1, offset=1)] == [1]
@@ -298,6 +299,16 @@ def test_stories_newest_activity_first(store: Store, world: dict[str, Article]) 
         2: [world["vote"].id], 1: [world["storm_en"].id, world["storm_sv"].id]}
     assert store.articles_of_stories([]) == {}
     assert store.language_counts() == {"de": 1, "en": 1, "fr": 1, "sv": 1}
+
+
+def test_an_undated_article_does_not_stretch_its_storys_span(store: Store, world: dict[str, Article]) -> None:
+    late = make("Wahl: Nachlese", language="de", seed=21)  # undated, ingested in March 2026
+    put(store, late, 2)
+    vote = store.stories(story_ids=[2])[0]
+    assert (vote.first_seen, vote.last_seen, vote.span_inferred) == ("2023-05", "2023-05", False)
+    assert [story.id for story in store.stories()] == [3, 1, 2]  # still the oldest activity
+    assert store.find_story_ids(published_from="2026-03-01") == [3]  # the undated story, at its ingest time
+    assert store.find_story_ids(published_from="2023-05-01", published_to="2023-05-31") == [2]
 
 
 @pytest.mark.parametrize(

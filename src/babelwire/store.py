@@ -126,9 +126,14 @@ _ARTICLE_COLUMNS = (
     "seq, id, url, source, origin, title, text, language, language_confidence, published, "
     "published_source, published_reliable, ingested_at, content_hash, story_id, link_score, copy_of, copy_similarity"
 )
-#: a story's time span: its first and last publication (ingest time for undated articles)
+#: a story's time span: the first and last publication of its dated articles. An undated article's date is
+#: inferred from that very span (``reldates.infer_story_date``), so it adds nothing to it; its ingest time is
+#: no publication date (an archive ingested today would look like today's news). Only a story without any
+#: dated article falls back to its articles' ingest times, and says so with ``span_inferred``.
 _STORY_SPAN = (
-    "MIN(COALESCE(a.published, a.ingested_at)) AS first_seen, MAX(COALESCE(a.published, a.ingested_at)) AS last_seen"
+    "COALESCE(MIN(a.published), MIN(a.ingested_at)) AS first_seen, "
+    "COALESCE(MAX(a.published), MAX(a.ingested_at)) AS last_seen, "
+    "CASE WHEN MAX(a.published) IS NULL THEN 1 ELSE 0 END AS span_inferred"
 )
 #: a story's articles: oldest publication first, undated ones last
 _PUBLICATION_ORDER = "published IS NULL, published, seq"
@@ -530,7 +535,7 @@ class Store:
         """Live stories, newest activity first, with their languages and time span."""
         spans, params = self._story_filter_sql(language, None, None, (), story_ids)
         sql, params = _paged(
-            "SELECT s.id, s.title, s.created_at, s.updated_at, f.first_seen, f.last_seen "
+            "SELECT s.id, s.title, s.created_at, s.updated_at, f.first_seen, f.last_seen, f.span_inferred "
             f"FROM ({spans}) AS f JOIN stories s ON s.id = f.id ORDER BY f.last_seen DESC, f.id DESC",
             params, limit, offset,
         )
@@ -539,7 +544,7 @@ class Store:
                 id=row["id"], title=row["title"],
                 created_at=datetime.fromisoformat(row["created_at"]),
                 updated_at=datetime.fromisoformat(row["updated_at"]),
-                first_seen=row["first_seen"], last_seen=row["last_seen"],
+                first_seen=row["first_seen"], last_seen=row["last_seen"], span_inferred=bool(row["span_inferred"]),
             )
             for row in self._execute(sql, params).fetchall()
         }
@@ -606,7 +611,7 @@ class Store:
         mentions: Sequence[str],
         story_ids: Sequence[int] | None,
     ) -> tuple[str, list[Any]]:
-        """``SELECT g.id, g.first_seen, g.last_seen`` of the live stories that pass the filters.
+        """``SELECT g.id, g.first_seen, g.last_seen, g.span_inferred`` of the live stories that pass the filters.
 
         The date filters apply to the grouped spans in an outer query: PostgreSQL allows no output
         names in ``HAVING``.
@@ -634,7 +639,7 @@ class Store:
             spans.append("substr(g.first_seen, 1, 10) <= ?")
             params.append(published_to)
         sql = (
-            f"SELECT g.id, g.first_seen, g.last_seen FROM (SELECT s.id, {_STORY_SPAN} "
+            f"SELECT g.id, g.first_seen, g.last_seen, g.span_inferred FROM (SELECT s.id, {_STORY_SPAN} "
             f"FROM stories s JOIN articles a ON a.story_id = s.id WHERE {' AND '.join(where)} GROUP BY s.id) AS g"
         )
         if spans:
