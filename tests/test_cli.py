@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,23 @@ def test_readme_documents_every_command_and_option() -> None:
             for option in param.opts:
                 if option.startswith("--") and option != "--help":
                     assert option in readme, f"README does not document {option} of `{name}`"
+
+
+def copy_store(tracker, target: Path) -> str:
+    """A copy of a tracker's SQLite store, for a test that changes it."""
+    with sqlite3.connect(tracker.store.path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return str(target)
+
+
+def test_relink_on_the_demo_keeps_every_story_id(demo_tracker, tmp_path: Path) -> None:
+    db = copy_store(demo_tracker, tmp_path / "demo.db")
+    before = {story.id: sorted(story.article_ids) for story in demo_tracker.stories()}
+    result = runner.invoke(app, ["relink", "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["kept"] == sorted(before) and report["created"] == [] and report["merged"] == {}
+    shown = runner.invoke(app, ["relink", "--db", db])
+    assert shown.stdout.startswith(f"{len(before)} stories after relinking: {len(before)} kept their id, 0 new")
+    listed = json.loads(runner.invoke(app, ["stories", "--db", db, "--json"]).stdout)
+    assert {story["id"]: sorted(a["id"] for a in story["articles"]) for story in listed} == before

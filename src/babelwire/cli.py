@@ -288,11 +288,15 @@ def languages(config: ConfigOption = None, json_output: JsonOption = False) -> N
 
 
 @app.command("relink")
-def relink_command(db: DbOption = None, config: ConfigOption = None) -> None:
-    """Re-link the whole store from scratch (replaces every story and merge record)."""
+def relink_command(db: DbOption = None, config: ConfigOption = None, json_output: JsonOption = False) -> None:
+    """Re-link the whole store from scratch; stories keep their ids where they survive, and what changed is shown."""
     with _open(db, _settings(config)) as tracker:
-        count = tracker.relink()
-    console.print(f"{count} stories")
+        report = tracker.relink()
+    if json_output:
+        _print_json(report.to_json())
+        return
+    for line in views.relink_lines(report):
+        console.print(line, highlight=False)
 
 
 eval_app = typer.Typer(help="Measure quality on labelled data.", no_args_is_help=True)

@@ -446,16 +446,28 @@ class Store:
             (source_id, target_id, article_id, score, now),
         )
 
-    def replace_stories(self, assignments: Sequence[tuple[int, int, float | None]], titles: dict[int, str]) -> None:
-        """Drop every story and merge record, then store new ``(key, story, score)`` assignments.
+    def relink_stories(
+        self,
+        assignments: Sequence[tuple[int, int, float | None]],
+        titles: dict[int, str],
+        merges: Sequence[tuple[int, int, str, float]] = (),
+        changed: Sequence[int] = (),
+    ) -> None:
+        """Store a relink (:meth:`babelwire.Tracker.relink`): new ``(key, story, score)`` assignments.
 
-        Syndicated copies follow their originals into the new stories.
+        Ids stay stories' ids: ``titles`` holds every live story after the relink (an id the store lacks is
+        created); ``merges`` folds each ``(old id, story, article id, share)`` into that story and records it
+        (``share``: of the old story's articles that went there); ``changed`` stories get a new ``updated_at``.
+        Earlier merges stay, so every id ever shown still leads somewhere. Syndicated copies follow their
+        originals.
         """
-        self._execute("UPDATE articles SET story_id = NULL, link_score = NULL")
-        self._execute("DELETE FROM story_merges")
-        self._execute("DELETE FROM stories")
+        existing = {row[0] for row in self._execute("SELECT id FROM stories")}
+        now = _now()
         for story_id, title in sorted(titles.items()):
-            self.create_story(story_id, title)
+            if story_id in existing:
+                self._execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
+            else:
+                self.create_story(story_id, title)
         self._executemany(
             "UPDATE articles SET story_id = ?, link_score = ? WHERE seq = ?",
             [(story, score, key) for key, story, score in assignments],
@@ -464,6 +476,18 @@ class Store:
             "UPDATE articles SET story_id = (SELECT o.story_id FROM articles o WHERE o.id = articles.copy_of) "
             "WHERE copy_of IS NOT NULL"
         )
+        for source, target, article_id, share in merges:
+            self._execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (target, now, source))
+            self._execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (target, source))
+            self._execute(
+                "INSERT INTO story_merges (source_id, target_id, article_id, score, merged_at) VALUES (?, ?, ?, ?, ?)",
+                (source, target, article_id, share, now),
+            )
+        self._executemany("UPDATE stories SET updated_at = ? WHERE id = ?", [(now, story) for story in changed])
+
+    def max_story_id(self) -> int:
+        """The highest story id the store has used, merged stories included (0 when none)."""
+        return int(self._execute("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0])
 
     # --- reads ---------------------------------------------------------------------
 

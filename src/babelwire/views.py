@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from babelwire.relinking import RelinkReport
 from babelwire.similarity import PairScore
 from babelwire.tracker import display_title
 from babelwire.types import Article, IngestReport, SearchHit, Story
@@ -220,3 +221,23 @@ def languages_table(identified: Sequence[str]) -> list[dict[str, Any]]:
     return [{"code": code, "name": language_name(code), "identified": code in identified,
              "reading": code in SUPPORTED_LANGUAGES}
             for code in sorted(set(identified) | set(SUPPORTED_LANGUAGES))]
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 story``, ``2 stories``: a count with its noun in the right number."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def relink_lines(report: RelinkReport) -> list[str]:
+    """What a relink changed, for people: a summary line, then each new, merged and split story."""
+    lines = [
+        f"{counted(report.stories, 'story', 'stories')} after relinking: {len(report.kept)} kept their id, "
+        f"{len(report.created)} new, {len(report.merged)} merged, {len(report.split)} split; "
+        f"{counted(report.moved, 'article')} moved"
+    ]
+    lines += [f"new story {story}" for story in report.created]
+    lines += [f"story {old} merged into story {into} ({share:.0%} of its articles; its id leads there)"
+              for old, (into, share) in sorted(report.merged.items())]
+    lines += [f"story {old} split: its articles are now in stories {', '.join(map(str, parts))}"
+              for old, parts in sorted(report.split.items())]
+    return lines
