@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sqlite3
@@ -10,10 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from babelwire.cli import app
+from babelwire.encoders import HashingEncoder
+from babelwire.export import COLUMNS
+from babelwire.tracker import Tracker
 from conftest import DEMO, REPO, SEEDS
+from story_corpus import HASHING_SETTINGS, build_store, corpus
 
 runner = CliRunner()
 
@@ -129,3 +136,85 @@ def test_relink_on_the_demo_keeps_every_story_id(demo_tracker, tmp_path: Path) -
     assert shown.stdout.startswith(f"{len(before)} stories after relinking: {len(before)} kept their id, 0 new")
     listed = json.loads(runner.invoke(app, ["stories", "--db", db, "--json"]).stdout)
     assert {story["id"]: sorted(a["id"] for a in story["articles"]) for story in listed} == before
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small hashing-encoder store (four stories in eight languages) for the export tests."""
+    return build_store(tmp_path_factory.mktemp("export") / "corpus.db", corpus())
+
+
+def export(db: str, *args: str, monkeypatch: pytest.MonkeyPatch) -> Result:
+    monkeypatch.setenv("BABELWIRE_ENCODER", "hashing")
+    return runner.invoke(app, ["export", *args, "--db", db])
+
+
+def test_export_tables_in_every_format_hold_the_same_rows(corpus_db: str, tmp_path: Path, monkeypatch) -> None:
+    import pyarrow.parquet as pq
+
+    with Tracker(corpus_db, HASHING_SETTINGS, encoder=HashingEncoder()) as tracker:
+        stories = tracker.stories()
+    for what in ("stories", "articles"):
+        names = [name for name, _ in COLUMNS[what]]
+        lines = export(corpus_db, what, monkeypatch=monkeypatch)
+        assert lines.exit_code == 0, lines.output
+        rows = [json.loads(line) for line in lines.stdout.splitlines()]
+        assert rows and all(list(row) == names for row in rows)
+        table = export(corpus_db, what, "--format", "csv", monkeypatch=monkeypatch)
+        parsed = list(csv.DictReader(io.StringIO(table.stdout)))
+        assert list(parsed[0]) == names and len(parsed) == len(rows)
+        assert [row[names[0]] for row in parsed] == [str(row[names[0]]) for row in rows]
+        out = tmp_path / f"{what}.parquet"
+        result = export(corpus_db, what, "-f", "parquet", "--out", str(out), monkeypatch=monkeypatch)
+        assert result.exit_code == 0, result.output
+        assert pq.read_table(out).to_pylist() == rows  # typed columns: the same values as the JSON
+    story_rows = [json.loads(line) for line in export(corpus_db, "stories", monkeypatch=monkeypatch).stdout.split("\n")
+                  if line]
+    assert [row["story_id"] for row in story_rows] == sorted(story.id for story in stories)
+    flood = next(row for row in story_rows if row["title"] == "Inundaciones en Rivamonte")
+    assert (flood["languages"], flood["article_count"], flood["span_inferred"]) == ("en es it", 4, False)
+    assert (flood["first_seen"], flood["last_seen"]) == ("2024-04-10", "2024-04-12")
+
+
+def test_export_of_quotes_and_entities_reads_the_stories(corpus_db: str, monkeypatch) -> None:
+    with Tracker(corpus_db, HASHING_SETTINGS, encoder=HashingEncoder()) as tracker:
+        live = {story.id for story in tracker.stories()}
+    entities = [json.loads(line) for line in export(corpus_db, "entities", monkeypatch=monkeypatch).stdout.split("\n")
+                if line]
+    assert {row["story_id"] for row in entities} <= live and all(
+        list(row) == [name for name, _ in COLUMNS["entities"]] for row in entities)
+    names = {row["name"] for row in entities}
+    assert any("Tarrasco-Bellini" in name for name in names), names
+    quotes = export(corpus_db, "quotes", "-f", "csv", monkeypatch=monkeypatch)
+    assert quotes.exit_code == 0 and quotes.stdout.splitlines()[0] == ",".join(n for n, _ in COLUMNS["quotes"])
+
+
+def test_export_errors_name_the_input_and_keep_what_is_there(corpus_db: str, tmp_path: Path, monkeypatch) -> None:
+    unknown = export(corpus_db, "people", monkeypatch=monkeypatch)
+    assert unknown.exit_code == 2 and "'people'" in unknown.stderr
+    bad_format = export(corpus_db, "stories", "--format", "xlsx", monkeypatch=monkeypatch)
+    assert bad_format.exit_code == 2 and "'xlsx'" in bad_format.stderr
+    missing = export(str(tmp_path / "typo.db"), "stories", monkeypatch=monkeypatch)
+    assert missing.exit_code == 2 and "no store at" in missing.stderr and not (tmp_path / "typo.db").exists()
+    out = tmp_path / "stories.csv"
+    out.write_text("an earlier export\n")
+
+    def failing(store, what):
+        yield {"story_id": 1}
+        raise OSError("disk full")
+
+    monkeypatch.setattr("babelwire.export.export_rows", failing)
+    result = export(corpus_db, "stories", "-f", "jsonl", "-o", str(out), monkeypatch=monkeypatch)
+    assert result.exit_code == 2 and "disk full" in result.stderr
+    assert out.read_text() == "an earlier export\n" and sorted(p.name for p in tmp_path.iterdir()) == ["stories.csv"]
+
+
+def test_readme_documents_every_export_column() -> None:
+    section = (REPO / "README.md").read_text().split("### Export", 1)[1].split("\n## ", 1)[0]
+    for what, columns in COLUMNS.items():
+        assert f"`{what}`" in section
+        for name, _ in columns:
+            assert f"`{name}`" in section, f"README's export section lacks {what}.{name}"

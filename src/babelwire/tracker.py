@@ -175,14 +175,19 @@ class Tracker:
         (elsewhere, e.g. on Ray workers): only duplicate checks, linking and storing remain.
         """
         report = IngestReport()
+        tick = progress or (lambda _: None)
         for batch in _batched(items, self.settings.ingest_batch_size):
             fresh = self._select_new(batch, report)
+            tick(len(batch) - len(fresh))  # problems and duplicates are done with at once
             if fresh:
                 try:
                     fingerprints = self._mark_copies(fresh)
                     originals = [article for article in fresh if article.copy_of is None]
-                    if not analysed and originals:  # copies are not embedded: they are never linked
-                        self.analyse(originals)
+                    tick(len(fresh) - len(originals))  # copies are not embedded: they are never linked
+                    if not analysed and originals:
+                        self.analyse(originals, tick)
+                    else:
+                        tick(len(originals))
                     _note_languages(report, originals)
                     report.decisions.extend(self._link_and_store(fresh, fingerprints))
                 except BaseException:
@@ -190,13 +195,20 @@ class Tracker:
                     raise
                 report.copies += len(fresh) - len(originals)
                 report.added += len(originals)
-            if progress:
-                progress(len(batch))
         return report
 
-    def analyse(self, articles: list[Article]) -> list[Article]:
-        """Run the analysis stages (language, sentences, embedding…) over a batch of articles, in place."""
-        return run_stages(self.stages, articles)
+    def analyse(self, articles: list[Article], progress: ProgressCallback | None = None) -> list[Article]:
+        """Run the analysis stages (language, sentences, embedding…) over a batch of articles, in place.
+
+        The stages run on one encoder batch (``embed_batch_size``) at a time, and ``progress`` hears of each:
+        the encoder is most of the time, and one article at a time it ran 2-3 times slower.
+        """
+        size = max(self.settings.embed_batch_size, 1)
+        for start in range(0, len(articles), size):
+            run_stages(self.stages, articles[start : start + size])
+            if progress:
+                progress(len(articles[start : start + size]))
+        return articles
 
     def _mark_copies(self, articles: list[Article]) -> dict[str, Fingerprint]:
         """Set ``copy_of`` on the articles that copy an earlier one; the originals' fingerprints, by id."""
@@ -356,15 +368,20 @@ class Tracker:
             self._pair_scorer = PairScorer(self.encoder)
         return self._pair_scorer.score(*articles)
 
-    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        """Articles in any language closest in meaning to ``query`` (in any language)."""
+    def search(self, query: str, limit: int = 10, min_score: float | None = None) -> list[SearchHit]:
+        """Articles in any language closest in meaning to ``query`` (in any language), best first.
+
+        Articles scoring below ``min_score`` (default: ``settings.search_min_score``) are left out:
+        a query about nothing in the store finds nothing.
+        """
+        floor = self.settings.search_min_score if min_score is None else min_score
         vector = self.encoder.encode([query], "query")[0]
         keys, sims = self.linker.nearest(vector, limit)
         articles = self.store.articles_by_keys(keys.tolist())
         hits = []
         for key, sim in zip(keys.tolist(), sims.tolist(), strict=True):
             article = articles.get(key)
-            if article is None:
+            if article is None or sim < floor:
                 continue
             hits.append(SearchHit(
                 article_id=article.id, score=float(sim), title=article.title or _first_words(article.text),

@@ -189,10 +189,33 @@ def search_hit(hit: SearchHit) -> dict[str, Any]:
     }
 
 
+def feature_label(name: str) -> str:
+    """What a similarity feature is, in words (the name itself when it has no label)."""
+    from babelwire.similarity import FEATURE_LABELS
+
+    return FEATURE_LABELS.get(name, name)
+
+
+def published_label(article: Article, story_articles: Sequence[Article]) -> str:
+    """An article's publication date, or for an undated one the range inferred from its story's dated
+    articles, marked ``(inferred)`` (``undated`` when none of them has a date)."""
+    from babelwire.reldates import infer_story_date
+
+    if article.published is not None:
+        return article.published.value
+    guessed = infer_story_date(article, story_articles)
+    if guessed is None:
+        return "undated"
+    start, end = guessed.range.start.isoformat(), guessed.range.end.isoformat()
+    return f"{start if start == end else f'{start}..{end}'} (inferred)"
+
+
 def pair_score(score: PairScore, first_id: str, second_id: str) -> dict[str, Any]:
-    """A pair's similarity with every feature and its contribution."""
+    """A pair's similarity with every feature and its contribution; ``base`` (an average pair's score) plus
+    the contributions is the score before it is kept within [0, 1]."""
     return {
-        "first": first_id, "second": second_id, "score": round(score.score, 4),
+        "first": first_id, "second": second_id, "score": round(score.score, 4), "base": round(score.base, 4),
+        "labels": {name: feature_label(name) for name in score.features},
         "top_reasons": [{"feature": name, "contribution": round(value, 4)} for name, value in score.top_reasons()],
         "features": {name: round(value, 4) for name, value in score.features.items()},
         "contributions": {name: round(value, 4) for name, value in score.contributions.items()},
