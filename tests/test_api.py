@@ -62,7 +62,7 @@ def test_stories_are_the_same_as_the_cli_json(client: TestClient, corpus_db: str
     assert len(from_cli) == 4 and response.headers["x-total-count"] == "4"
     first = from_cli[0]
     assert set(first) == {"id", "title", "languages", "language_counts", "article_count", "copy_count",
-                          "outlet_count", "first_seen", "last_seen", "articles"}
+                          "outlet_count", "first_seen", "last_seen", "span_inferred", "articles"}
 
 
 def test_story_is_the_cli_story_json_plus_timeline(client: TestClient, corpus_db: str, monkeypatch) -> None:

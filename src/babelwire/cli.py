@@ -310,7 +310,7 @@ def search(
     min_score: Annotated[
         float | None,
         typer.Option("--min-score", show_default=False,
-                     help="Leave out articles scoring below this (default: the search_min_score setting)."),
+                     help="Find nothing unless the best article scores this (default: the search_min_score setting)."),
     ] = None,
     json_output: JsonOption = False,
 ) -> None:

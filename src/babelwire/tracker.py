@@ -368,15 +368,22 @@ class Tracker:
             self._pair_scorer = PairScorer(self.encoder)
         return self._pair_scorer.score(*articles)
 
-    def search(self, query: str, limit: int = 10, min_score: float | None = None) -> list[SearchHit]:
+    def search(
+        self, query: str, limit: int = 10, min_score: float | None = None, relative_score: float | None = None
+    ) -> list[SearchHit]:
         """Articles in any language closest in meaning to ``query`` (in any language), best first.
 
-        Articles scoring below ``min_score`` (default: ``settings.search_min_score``) are left out:
-        a query about nothing in the store finds nothing.
+        Nothing is found unless the best article scores ``min_score`` (default: ``settings.search_min_score``):
+        a query about nothing in the store finds nothing. Then only the articles scoring ``relative_score``
+        (default: ``settings.search_relative_score``) of the best are listed. ``0.0`` turns either floor off.
         """
-        floor = self.settings.search_min_score if min_score is None else min_score
+        gate = self.settings.search_min_score if min_score is None else min_score
+        share = self.settings.search_relative_score if relative_score is None else relative_score
         vector = self.encoder.encode([query], "query")[0]
         keys, sims = self.linker.nearest(vector, limit)
+        if len(sims) == 0 or float(sims[0]) < gate:
+            return []
+        floor = float(sims[0]) * share
         articles = self.store.articles_by_keys(keys.tolist())
         hits = []
         for key, sim in zip(keys.tolist(), sims.tolist(), strict=True):

@@ -51,7 +51,8 @@ def article_detail(article: Article) -> dict[str, Any]:
 
 
 def story_summary(story: Story, articles: list[Article] | None = None) -> dict[str, Any]:
-    """A story with its languages, time span and (when given) its articles."""
+    """A story with its languages, time span (its dated articles'; ``span_inferred`` when none has a date and
+    the span is their ingest times) and (when given) its articles."""
     data: dict[str, Any] = {
         "id": story.id,
         "title": story.title,
@@ -62,6 +63,7 @@ def story_summary(story: Story, articles: list[Article] | None = None) -> dict[s
         "outlet_count": story.outlets,
         "first_seen": story.first_seen,
         "last_seen": story.last_seen,
+        "span_inferred": story.span_inferred,
     }
     if articles is not None:
         data["articles"] = [article_summary(article) for article in articles]

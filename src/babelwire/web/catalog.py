@@ -155,7 +155,8 @@ class Catalog:
         """Ids of the stories a text query finds, fusing semantic hits and keyword matches by rank."""
         assert filters.query
         with self._tracking() as tracker:
-            hits = tracker.search(filters.query, limit=SEMANTIC_CANDIDATES, min_score=0.0)  # its own floor below
+            hits = tracker.search(filters.query, limit=SEMANTIC_CANDIDATES, min_score=0.0,
+                                  relative_score=0.0)  # its own floor, below
         floor = hits[0].score * SEMANTIC_RELATIVE_FLOOR if hits else 0.0
         semantic = list(dict.fromkeys(hit.story_id for hit in hits if hit.story_id is not None and hit.score >= floor))
         base = filters.store_filters()
