@@ -232,7 +232,7 @@ def test_readme_documents_every_export_column() -> None:
 def test_a_missing_store_is_an_error_except_for_the_commands_that_fill_one(tmp_path: Path) -> None:
     typo = tmp_path / "nwes.db"
     for command in (["stories"], ["story", "1"], ["search", "x"], ["compare", "a", "b"], ["relink"],
-                    ["export", "stories"]):
+                    ["export", "stories"], ["serve"]):
         result = runner.invoke(app, [*command, "--db", str(typo)])
         assert result.exit_code == 2, (command, result.output)
         assert f"no store at {typo}" in result.stderr and not typo.exists()

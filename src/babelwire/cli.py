@@ -84,16 +84,22 @@ def _settings(config: Path | None, encoder: str | None = None) -> Settings:
     return settings.replace(encoder=encoder) if encoder else settings
 
 
-def _open(db: str | None, settings: Settings, create: bool = False) -> Tracker:
-    """A tracker over the store ``--db`` names: a SQLite path or a PostgreSQL URL (see ``open_store``).
+def _existing(db: str | None, create: bool = False) -> str:
+    """The store ``--db`` names (default ``$BABELWIRE_DB`` or ./babelwire.db).
 
-    Only the commands that fill a store (``create``: ingest, backfill) may start a new SQLite file: for
-    the others a missing file is a mistyped path, not an empty store.
+    Only the commands that fill a store (``create``) may start a new SQLite file: for the others a
+    missing file is a mistyped path, not an empty store.
     """
     db = db or default_db_path()
     if not create and not is_postgres_url(db) and not Path(db).exists():
         errors.print(f"[red]error:[/] no store at {db} (babelwire ingest or backfill creates one)", highlight=False)
         raise typer.Exit(2)
+    return db
+
+
+def _open(db: str | None, settings: Settings, create: bool = False) -> Tracker:
+    """A tracker over the store ``--db`` names: a SQLite path or a PostgreSQL URL (see ``open_store``)."""
+    db = _existing(db, create)
     try:
         return Tracker(db, settings)
     except (StoreError, ValueError) as exc:
@@ -588,13 +594,15 @@ def serve(
                           "(default: $BABELWIRE_ADMIN_TOKEN; without one the server is read-only)."),
     ] = None,
 ) -> None:
-    """Serve the web UI and the REST API (/api, described at /openapi.json) over a store."""
+    """Serve the web UI and the REST API (/api, described at /openapi.json) over a store (a new one only with
+    --admin-token, which lets clients fill it)."""
     import uvicorn
 
     from babelwire.api import create_app
 
+    db = _existing(db, create=bool(admin_token))  # with the admin token the server can fill a new store
     try:
-        web_app = create_app(db or default_db_path(), admin_token=admin_token, settings=Settings.from_env())
+        web_app = create_app(db, admin_token=admin_token, settings=Settings.from_env())
     except (StoreError, ValueError) as exc:
         errors.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
