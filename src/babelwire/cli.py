@@ -62,6 +62,7 @@ def _main(
 ) -> None:
     """babelwire: track news stories across languages."""
 
+
 DbOption = Annotated[
     str | None,
     typer.Option(
