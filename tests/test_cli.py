@@ -327,3 +327,16 @@ def test_ingest_progress_moves_within_a_batch(tmp_path: Path, make_tracker) -> N
     report = tracker.ingest(sorted((DEMO / "corpus").glob("*.txt"))[:10], progress=steps.append)
     assert report.added == 10 and sum(steps) == 10
     assert max(steps) <= 4 and len(steps) >= 3  # a batch of 10 (below ingest_batch_size) in encoder batches
+
+
+def test_the_demo_river_and_date_filters_follow_the_dated_articles(demo_tracker) -> None:
+    stories = demo_tracker.stories()
+    assert not any(story.span_inferred for story in stories)  # every demo story has a dated article
+    ingested = {a.ingested_at.date().isoformat() for s in stories for a in demo_tracker.store.story_articles(s.id)}
+    assert not any((story.last_seen or "")[:10] in ingested for story in stories)  # no span ends on ingest day
+    assert [s.last_seen for s in stories] == sorted((s.last_seen for s in stories), reverse=True)
+    may = demo_tracker.store.find_story_ids(published_from="2026-05-01", published_to="2026-05-31")
+    assert may and all(
+        any((a.published.value if a.published else "").startswith("2026-05")
+            for a in demo_tracker.store.story_articles(story_id))
+        for story_id in may)
