@@ -11,6 +11,7 @@ The JSON is :mod:`babelwire.views`, the same as the CLI's ``--json`` output::
     GET  /api/articles/{id}
     GET  /api/search?q=          articles in any language
     GET  /api/compare?a=&b=      two articles' similarity and its reasons
+    GET  /api/export/{what}      stories, articles, entities or quotes; format=jsonl|csv|parquet
     GET  /api/languages          articles per language
     POST /api/articles           admin only
 """
@@ -21,10 +22,10 @@ import secrets
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import date
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -34,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import babelwire
 from babelwire.encoders import Encoder
 from babelwire.langid import LanguageIdentifier
+from babelwire.language_names import UnknownLanguageError, language_code
 from babelwire.readers.base import ReadError, Source
 from babelwire.readers.jsonl import JsonlReader, article_from_record, parse_json
 from babelwire.settings import MAX_OFFSET, MAX_QUERY_CHARS, Settings
@@ -88,7 +90,9 @@ def _not_found(what: str) -> HTTPException:
     return HTTPException(status_code=404, detail=f"no {what}")
 
 
-LanguageParam = Annotated[str | None, Query(description="Only stories with an article in this language (ISO 639-1).")]
+LanguageParam = Annotated[
+    str | None, Query(description="Only stories with an article in this language: a code or a name (en, English).")
+]
 FromParam = Annotated[date | None, Query(alias="from", description="Only stories whose span reaches this date.")]
 ToParam = Annotated[date | None, Query(alias="to", description="Only stories whose span starts by this date.")]
 EntityParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
@@ -121,8 +125,12 @@ def list_stories(
     ``from``/``to`` keep the stories whose publication span (``first_seen``..``last_seen``) overlaps
     the range. The ``X-Total-Count`` header has the number of stories that pass the filters.
     """
+    try:
+        code = language_code(language) if _given(language) else None
+    except UnknownLanguageError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
     filters = StoryFilters(
-        language=(_given(language) or "").lower() or None, published_from=published_from,
+        language=code, published_from=published_from,
         published_to=published_to, entity=_given(entity), query=_given(q),
     )
     page = catalog.stories(filters, limit, offset)
@@ -154,9 +162,12 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
                             description="What to look for, in any language.")],
     limit: LimitParam = 10,
+    min_score: Annotated[
+        float | None, Query(ge=-1.0, le=1.0, description="Leave out weaker matches (default: search_min_score).")
+    ] = None,
 ) -> list[dict[str, Any]]:
     """Articles in any language closest in meaning to the query, as ``babelwire search --json``."""
-    return catalog.search(q, limit)
+    return catalog.search(q, limit, min_score)
 
 
 @read_router.get("/compare")
@@ -170,6 +181,29 @@ def compare(
         return catalog.compare(a, b)
     except KeyError as exc:
         raise HTTPException(status_code=404, detail=exc.args[0]) from exc
+
+
+@read_router.get("/export/{what}", response_class=Response)
+def export(
+    catalog: CatalogDep,
+    what: Annotated[str, Path(description="stories, articles, entities or quotes")],
+    format_name: Annotated[str, Query(alias="format", description="jsonl, csv or parquet")] = "jsonl",
+) -> Response:
+    """A whole table of the store as a file, as ``babelwire export WHAT --format FORMAT`` writes it."""
+    from babelwire.export import EXPORTS, FORMATS, ExportError
+
+    if what not in EXPORTS:
+        raise _not_found(f"export {what!r} (choose one of {', '.join(EXPORTS)})")
+    if format_name not in FORMATS:
+        raise HTTPException(status_code=422, detail=f"unknown format {format_name!r}; choose one of "
+                                                    f"{', '.join(FORMATS)}")
+    try:
+        body = catalog.export(what, format_name)
+    except ExportError as exc:  # Parquet without pyarrow
+        raise HTTPException(status_code=501, detail=str(exc)) from exc
+    media_type, extension = FORMATS[format_name]
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="babelwire-{what}.{extension}"'})
 
 
 @read_router.get("/languages")
@@ -237,7 +271,7 @@ async def ingest_articles(request: Request, catalog: CatalogDep) -> dict[str, An
 
 
 def create_app(
-    db_path: str | Path,
+    db_path: str | FilePath,
     admin_token: str | None = None,
     *,
     settings: Settings | None = None,
