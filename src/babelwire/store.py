@@ -145,6 +145,10 @@ class StoreError(Exception):
     """The store cannot be opened or used as asked."""
 
 
+#: the meta key of :meth:`Store.write_generation`
+_GENERATION_KEY = "write_generation"
+
+
 def canonical_url(url: str | None) -> str | None:
     """A URL normalised for duplicate detection: scheme, host case, tracking parameters, fragment.
 
@@ -359,6 +363,18 @@ class Store:
             self._in_transaction = False
 
     # --- meta ----------------------------------------------------------------------
+
+    def write_generation(self) -> int:
+        """How many linking write transactions the store has seen: a writer whose in-memory links were
+        loaded at another generation must reload them (another process wrote in between)."""
+        value = self.get_meta(_GENERATION_KEY)
+        return int(value) if value else 0
+
+    def bump_write_generation(self) -> int:
+        """Count one more linking write; inside the transaction that wrote. The new generation."""
+        generation = self.write_generation() + 1
+        self.set_meta(_GENERATION_KEY, str(generation))
+        return generation
 
     def get_meta(self, key: str) -> str | None:
         """A value stored under ``key`` (e.g. the encoder the vectors came from), or ``None``."""

@@ -92,6 +92,8 @@ class Tracker:
         self._pair_scorer: PairScorer | None = None
         self.copy_detector_factory = copy_detector_factory or _default_copy_detector
         self._copy_detector: CopyDetector | None = None
+        #: the store's write generation the in-memory linker reflects (see Store.write_generation)
+        self._generation: int | None = None
 
     # --- set-up --------------------------------------------------------------------
 
@@ -137,6 +139,7 @@ class Tracker:
         return self._copy_detector
 
     def _load_linker(self) -> StoryLinker:
+        self._generation = self.store.write_generation()
         linker = StoryLinker(self.settings, self.encoder.dim, self.index_factory)
         linker.next_story_id = self.store.max_story_id() + 1  # never an id a merged story had
         for row in self.store.iter_link_rows():
@@ -189,12 +192,16 @@ class Tracker:
                     else:
                         tick(len(originals))
                     _note_languages(report, originals)
-                    report.decisions.extend(self._link_and_store(fresh, fingerprints))
+                    decisions, taken = self._link_and_store(fresh, fingerprints)
+                    report.decisions.extend(decisions)
                 except BaseException:
                     self._copy_detector = None  # it saw articles that were not stored: rebuild on next use
                     raise
-                report.copies += len(fresh) - len(originals)
-                report.added += len(originals)
+                if taken:  # another writer stored them since _select_new looked
+                    self._copy_detector = None
+                    report.duplicates += len(taken)
+                report.copies += sum(1 for a in fresh if a.copy_of is not None and a.id not in taken)
+                report.added += sum(1 for a in originals if a.id not in taken)
         return report
 
     def analyse(self, articles: list[Article], progress: ProgressCallback | None = None) -> list[Article]:
@@ -243,13 +250,28 @@ class Tracker:
             fresh.append(item)
         return fresh
 
-    def _link_and_store(self, articles: list[Article], fingerprints: dict[str, Fingerprint]) -> list[LinkDecision]:
-        linker = self.linker
+    def _link_and_store(self, articles: list[Article], fingerprints: dict[str, Fingerprint],
+                        ) -> tuple[list[LinkDecision], set[str]]:
+        """Store and link a batch in one write transaction; also the ids of articles another writer stored
+        first (left out). Writers take turns on the store's own lock; a writer whose store another process
+        changed since its linker was loaded reloads the linker inside the transaction, so story ids and
+        links always continue what is stored."""
         decisions = []
         batch = {article.id: article for article in articles}
+        taken: set[str] = set()
         try:
             with self.store.transaction():
+                generation = self.store.write_generation()
+                if self._linker is None or generation != self._generation:
+                    self._linker = self._load_linker()
+                linker = self._linker
                 for article in articles:
+                    if article.copy_of is not None and article.copy_of in taken:
+                        taken.add(article.id)
+                        continue
+                    if self.store.find_duplicate(article):  # checked again under the lock
+                        taken.add(article.id)
+                        continue
                     if article.copy_of is not None:
                         self._store_copy(article, batch.get(article.copy_of))
                         continue
@@ -264,10 +286,11 @@ class Tracker:
                     self.store.assign(key, decision.story_id, None if decision.new_story else decision.score)
                     article.story_id, article.link_score = decision.story_id, decision.score
                     decisions.append(decision)
+                self._generation = self.store.bump_write_generation()
         except BaseException:
             self._linker = None  # the in-memory graph ran ahead of the store: rebuild it on next use
             raise
-        return decisions
+        return decisions, taken
 
     def _store_copy(self, copy: Article, original: Article | None) -> None:
         """Store a syndicated copy in its original's story (the original is in this batch or stored)."""
@@ -314,6 +337,7 @@ class Tracker:
         with self.store.transaction():
             self.store.relink_stories(assignments, titles, merges, [story for story in changed if story in titles])
             self._log_relink(report)
+            self.store.bump_write_generation()
         self._linker = None
         return report
 
