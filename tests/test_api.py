@@ -319,3 +319,26 @@ def test_search_min_score(client: TestClient) -> None:
     assert hits
     assert client.get("/api/search", params={"q": "Varnaholm M-17 bridge", "min_score": 0.99}).json() == []
     assert client.get("/api/search", params={"q": "x", "min_score": 2}).status_code == 422
+
+
+def test_head_host_check_and_headers_on_errors(corpus_db: str, monkeypatch) -> None:
+    """HEAD answers like GET without a body; a server bound to 127.0.0.1 refuses another Host (DNS
+    rebinding); a 500 carries the security headers too (issue 16)."""
+    from babelwire.api import local_host_names
+
+    app = make_app(corpus_db, allowed_hosts=local_host_names("127.0.0.1"))
+    local = TestClient(app, base_url="http://127.0.0.1:8000", raise_server_exceptions=False)
+    head = local.head("/api/languages")
+    assert head.status_code == 200 and head.content == b"" and head.headers["content-type"] == "application/json"
+    assert local.head("/").status_code == 200
+    rebound = TestClient(app, base_url="http://attacker.example:8000").get("/api/languages")
+    assert rebound.status_code == 400 and rebound.headers["x-content-type-options"] == "nosniff"
+    assert local_host_names("0.0.0.0") == ["*"]
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app.state.catalog, "languages", broken)
+    failed = local.get("/api/languages")
+    assert failed.status_code == 500 and "disk on fire" not in failed.text
+    assert failed.headers["x-frame-options"] == "DENY" and "content-security-policy" in failed.headers

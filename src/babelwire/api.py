@@ -19,7 +19,7 @@ The JSON is :mod:`babelwire.views`, the same as the CLI's ``--json`` output::
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path as FilePath
@@ -30,6 +30,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import babelwire
@@ -79,6 +81,34 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HeadAsGet:
+    """ASGI middleware that answers ``HEAD`` as ``GET`` without the body (the routes are declared for GET)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
+def local_host_names(bound_host: str) -> list[str]:
+    """The Host header values a server bound to ``bound_host`` answers when it listens on this machine only:
+    a web page elsewhere that rebinds its own name to 127.0.0.1 sends its own name and is refused. A server
+    bound to every address (0.0.0.0) answers any name (put a proxy with its own checks before it)."""
+    if bound_host in ("0.0.0.0", "::", ""):
+        return ["*"]
+    return sorted({bound_host, "127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 # --- read endpoints ----------------------------------------------------------------------
@@ -279,12 +309,14 @@ def create_app(
     language_identifier: LanguageIdentifier | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     content_security_policy: str | None = CONTENT_SECURITY_POLICY,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The API (``/api``, described at ``/openapi.json``) and the web UI over the store at ``db_path``.
 
     ``admin_token`` enables ``POST /api/articles``; ``settings`` default to ``Settings.from_env()``;
     ``encoder`` and ``language_identifier`` replace the models the settings name.
     ``content_security_policy=None`` leaves the CSP header out (tests of escaping alone use it).
+    ``allowed_hosts`` are the Host header values served (see :func:`local_host_names`); None serves any.
     """
     catalog = Catalog(db_path, settings, encoder=encoder, language_identifier=language_identifier)
 
@@ -310,5 +342,14 @@ def create_app(
     headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
     if content_security_policy:
         headers["Content-Security-Policy"] = content_security_policy
+    if allowed_hosts is not None and "*" not in allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(HeadAsGet)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette answers unhandled errors outside every middleware: add the fixed headers here
+        return PlainTextResponse("Internal Server Error", status_code=500, headers=headers)
+
+    app.add_exception_handler(Exception, server_error)
     app.add_middleware(SecurityHeaders, headers=headers)
     return app

@@ -603,11 +603,12 @@ def serve(
     --admin-token, which lets clients fill it)."""
     import uvicorn
 
-    from babelwire.api import create_app
+    from babelwire.api import create_app, local_host_names
 
     db = _existing(db, create=bool(admin_token))  # with the admin token the server can fill a new store
     try:
-        web_app = create_app(db, admin_token=admin_token, settings=Settings.from_env())
+        web_app = create_app(db, admin_token=admin_token, settings=Settings.from_env(),
+                             allowed_hosts=local_host_names(host))
     except (StoreError, ValueError) as exc:
         errors.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
