@@ -218,3 +218,26 @@ def test_only_regular_files_are_read_from_a_directory(tmp_path: Path) -> None:
     reasons = {Path(p.origin).name: p.reason for p in problems}
     assert "not a regular file" in reasons["pipe.txt"] and "not a regular file" in reasons["zeros.txt"]
     assert "linked directory" in reasons["loop"]
+
+
+def test_feed_text_without_markup_has_its_entities_decoded() -> None:
+    from babelwire.readers.feed import html_to_text
+
+    assert html_to_text("Tom &amp; Jerry &quot;went&quot; home") == 'Tom & Jerry "went" home'
+    assert html_to_text("<p>A &amp; B</p>").strip() == "A & B"
+
+
+def test_an_oversized_jsonl_line_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
+    """The long line is refused by size, without being held whole; the lines around it are read."""
+    import tracemalloc
+
+    good = json.dumps({"title": "Kept", "text": ARTICLE_EN})
+    huge = json.dumps({"title": "Huge", "text": "x" * 3_000_000})
+    (tmp_path / "lines.jsonl").write_text(f"{good}\n{huge}\n{good.replace('Kept', 'Also kept')}\n")
+    tracemalloc.start()
+    articles, problems = read_all(tmp_path / "lines.jsonl", settings=SETTINGS.replace(max_input_bytes=100_000))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [a.title for a in articles] == ["Kept", "Also kept"]
+    assert problems[0].origin.endswith("lines.jsonl:2") and "line too large" in problems[0].reason
+    assert peak < 2_000_000  # well under the 3 MB line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import html
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -19,12 +20,12 @@ def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment such as a feed summary."""
     import lxml.html
 
-    if "<" not in fragment:
-        return fragment
+    if "<" not in fragment:  # no markup, yet entities may remain: "Tom &amp; Jerry"
+        return html.unescape(fragment)
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:
-        return fragment
+        return html.unescape(fragment)
     for block in root.iter("p", "br", "div", "li", "h1", "h2", "h3"):
         block.tail = "\n\n" + (block.tail or "")
     return root.text_content()
