@@ -357,3 +357,25 @@ def test_ingest_stores_the_pages_once_and_reports_the_rest(tmp_path: Path, hashi
     again = hashing_tracker.ingest([path])
     assert again.added == 0 and again.duplicates == len(PAGES)
     assert hashing_tracker.store.count_articles() == len(PAGES)
+
+
+def test_a_line_without_end_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """A .warc.gz of compressed zeros holds one endless "header line"; read whole it took 5x its
+    decompressed size (10 GB for 2 MB). The header line is capped and the file reported (issue 16)."""
+    import tracemalloc
+
+    bomb = tmp_path / "zeros.warc.gz"
+    with gzip.open(bomb, "wb") as out:  # 300 MB of zeros, about 300 KB on disk
+        out.write(b"WARC/1.0\r\nWARC-Type: response\r\n")
+        for _ in range(300):
+            out.write(bytes(1_000_000))
+    good = tmp_path / "news.warc.gz"
+    good.write_bytes(news_warc().data())
+    tracemalloc.start()
+    articles, problems = read_all(bomb, good)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert articles and all(a.origin.startswith(str(good)) for a in articles)
+    assert problems[0].origin == str(bomb) and "header line over" in problems[0].reason
+    # one buffer fill (16 KB of input inflates ~1000-fold), not the 300 MB the zeros inflate to
+    assert peak < 100_000_000

@@ -47,6 +47,24 @@ MAX_DAMAGE_REPORTS = 10
 #: kinds (media types, statuses, errors) listed per skip reason; the rest are counted together
 MAX_KINDS = 6
 _SHORT = ("truncated", "payload shorter than declared")
+#: the longest header line read (WARC or HTTP): warcio reads a line until its newline, so a record of
+#: compressed zeros without one grew into a 10 GB "line"; http.client's own limit is 64 KiB
+MAX_HEADER_LINE = 256 * 1024
+
+
+def _line_capped_reader(handle: BinaryIO):  # -> warcio DecompressingBufferedReader
+    """warcio's decompressing reader whose ``readline`` stops at :data:`MAX_HEADER_LINE` bytes and raises."""
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    class LineCappedReader(DecompressingBufferedReader):
+        def readline(self, length: int | None = None) -> bytes:
+            cap = MAX_HEADER_LINE if not length else min(length, MAX_HEADER_LINE)
+            line = super().readline(cap)
+            if len(line) >= MAX_HEADER_LINE and not line.endswith(b"\n"):
+                raise ValueError(f"a header line over {MAX_HEADER_LINE:,} bytes")
+            return line
+
+    return LineCappedReader(handle)
 
 
 def is_warc_head(head: bytes) -> bool:
@@ -157,6 +175,7 @@ class _WarcScan:
 
         self.handle.seek(start)
         records = WARCIterator(self.handle)
+        records.reader = _line_capped_reader(records.fh)  # before the first read: bounded header lines
         floor = start  # inside a damaged gzip member warcio's offsets can step back: never follow them there
         while True:
             # where the next record starts, once the last one is read to its end
