@@ -621,3 +621,15 @@ def test_cli_reports_an_unreachable_postgres_server(monkeypatch) -> None:
     monkeypatch.setenv("BABELWIRE_ENCODER", "hashing")
     result = CliRunner().invoke(cli, ["stories", "--db", "postgres://babelwire@127.0.0.1:9/none"])
     assert result.exit_code == 2 and "cannot open store" in result.output
+
+
+def test_another_programs_database_is_not_adopted(tmp_path: Path) -> None:
+    """--db otherapp.db used to add babelwire's tables to a foreign SQLite file (issue 16)."""
+    foreign = tmp_path / "otherapp.db"
+    with sqlite3.connect(foreign) as connection:
+        connection.execute("CREATE TABLE users (id INTEGER)")
+    with pytest.raises(StoreError, match="another program's database"):
+        open_store(foreign)
+    with sqlite3.connect(foreign) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert tables == ["users"]

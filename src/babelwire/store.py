@@ -285,6 +285,10 @@ class Store:
     def _write_schema_version(self, version: int) -> None:
         raise NotImplementedError
 
+    def _foreign_tables(self) -> list[str]:
+        """Tables of another program in a database babelwire has not set up yet (none: adopt it)."""
+        return []
+
     def _integrity_problems(self) -> list[str]:
         """Damage below the schema that the database itself can detect."""
         return []
@@ -312,6 +316,8 @@ class Store:
             self._migrate()
         except database_error as exc:
             self._db.close()
+            if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
+                raise StoreError(f"cannot write to {self.path} (read-only): {exc}") from exc
             raise StoreError(f"{self.path} is not a babelwire store: {exc}") from exc
         except BaseException:
             self._db.close()
@@ -320,6 +326,9 @@ class Store:
     def _migrate(self) -> None:
         """Bring the schema to this version, one transaction per migration; refuse a newer schema."""
         target = len(self.migrations)
+        if self._read_schema_version() == 0 and (foreign := self._foreign_tables()):
+            raise StoreError(f"{self.path} is another program's database (tables {', '.join(foreign[:5])}), "
+                             "not a babelwire store: babelwire adds its tables only to a new or empty file")
         while (version := self._read_schema_version()) < target:
             with self.transaction():
                 if self._read_schema_version() != version:
@@ -811,6 +820,11 @@ class SQLiteStore(Store):
 
     def _read_schema_version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _foreign_tables(self) -> list[str]:
+        rows = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                                "ORDER BY name").fetchall()
+        return [row[0] for row in rows]
 
     def _write_schema_version(self, version: int) -> None:
         self._db.execute(f"PRAGMA user_version={int(version)}")
