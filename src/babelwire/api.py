@@ -34,11 +34,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import babelwire
 from babelwire.encoders import Encoder
 from babelwire.langid import LanguageIdentifier
+from babelwire.reader_languages import reader_languages
 from babelwire.readers.base import ReadError, Source
 from babelwire.readers.jsonl import JsonlReader, article_from_record, parse_json
 from babelwire.settings import Settings
+from babelwire.translate import Translator
 from babelwire.types import Article, IngestProblem
 from babelwire.web import CatalogDep
+from babelwire.web.background import BackgroundReader
 from babelwire.web.catalog import Catalog, StoryFilters
 from babelwire.web.pages import STATIC_DIR, install_error_pages, page_router
 
@@ -104,6 +107,7 @@ def _given(value: str | None) -> str | None:
 
 @read_router.get("/stories")
 def list_stories(
+    request: Request,
     catalog: CatalogDep,
     response: Response,
     language: LanguageParam = None,
@@ -114,7 +118,8 @@ def list_stories(
     limit: LimitParam = DEFAULT_PAGE_SIZE,
     offset: OffsetParam = 0,
 ) -> list[dict[str, Any]]:
-    """Stories with their articles, newest activity first, as ``babelwire stories --json``.
+    """Stories with their articles, newest activity first, as ``babelwire stories --json``, each titled
+    for the reader's languages (the Accept-Language header, else the server's ``reader_languages``).
 
     ``from``/``to`` keep the stories whose publication span (``first_seen``..``last_seen``) overlaps
     the range. The ``X-Total-Count`` header has the number of stories that pass the filters.
@@ -123,15 +128,21 @@ def list_stories(
         language=(_given(language) or "").lower() or None, published_from=published_from,
         published_to=published_to, entity=_given(entity), query=_given(q),
     )
-    page = catalog.stories(filters, limit, offset)
+    page = catalog.stories(filters, limit, offset, _readers(request, catalog))
     response.headers["X-Total-Count"] = str(page.total)
     return page.stories
 
 
+def _readers(request: Request, catalog: Catalog) -> tuple[str, ...]:
+    """The reader's languages: the request's Accept-Language, else the server's ``reader_languages``."""
+    return reader_languages(request.headers.get("accept-language"), catalog.settings.reader_languages)
+
+
 @read_router.get("/stories/{story_id}")
-def get_story(catalog: CatalogDep, story_id: int) -> dict[str, Any]:
-    """One story (a merged story's id gives its successor): full articles, timeline, entities, quotes."""
-    found = catalog.story(story_id) if abs(story_id) <= SQLITE_MAX_INTEGER else None
+def get_story(request: Request, catalog: CatalogDep, story_id: int) -> dict[str, Any]:
+    """One story (a merged story's id gives its successor): full articles, timeline, entities, quotes,
+    coverage, titled for the reader's languages (Accept-Language)."""
+    found = catalog.story(story_id, _readers(request, catalog)) if abs(story_id) <= SQLITE_MAX_INTEGER else None
     if found is None:
         raise _not_found(f"story {story_id}")
     return found
@@ -242,18 +253,28 @@ def create_app(
     language_identifier: LanguageIdentifier | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     content_security_policy: str | None = CONTENT_SECURITY_POLICY,
+    translator: Translator | None = None,
 ) -> FastAPI:
     """The API (``/api``, described at ``/openapi.json``) and the web UI over the store at ``db_path``.
 
     ``admin_token`` enables ``POST /api/articles``; ``settings`` default to ``Settings.from_env()``;
     ``encoder`` and ``language_identifier`` replace the models the settings name.
     ``content_security_policy=None`` leaves the CSP header out (tests of escaping alone use it).
+    ``translator`` adds translated titles (:mod:`babelwire.translate`). With ``settings.read_in_background``
+    a thread reads the stories whose reading is not stored (:mod:`babelwire.web.background`).
     """
-    catalog = Catalog(db_path, settings, encoder=encoder, language_identifier=language_identifier)
+    catalog = Catalog(db_path, settings, encoder=encoder, language_identifier=language_identifier,
+                      translator=translator)
+    background = BackgroundReader(catalog) if catalog.settings.read_in_background else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if background is not None:
+            catalog.after_ingest = background.request
+            background.start()
         yield
+        if background is not None:
+            background.stop()
         catalog.close()
 
     app = FastAPI(
@@ -263,6 +284,7 @@ def create_app(
         max_body_size=max_body_bytes,  # every request body; only POST /api/articles reads one
     )
     app.state.catalog = catalog
+    app.state.background_reader = background
     app.state.admin_token = admin_token or None
     app.include_router(read_router)
     if app.state.admin_token:

@@ -107,6 +107,20 @@ class Settings:
     http_timeout_s: float = 20.0
     follow_feed_links: bool = False
 
+    # --- reading (entities, quotes, coverage of a story: babelwire.reading) ---
+    #: read every story an ingest changed and store its reading, so that pages never wait for one
+    #: (the demo ingest takes about twice as long; see docs/BENCHMARKS.md)
+    read_at_ingest: bool = True
+    #: ``babelwire serve`` reads, in a background thread, the stories whose stored reading is missing or stale
+    #: (stores built with ``read_at_ingest`` off, or by an older babelwire) and those ``POST /api/articles`` changed
+    read_in_background: bool = True
+
+    # --- presentation ---
+    #: the reader's languages, most preferred first (ISO 639-1): a story is titled by its headline in the
+    #: first of them it has, and its gist is written in the first. A browser's Accept-Language comes first
+    #: in the web UI; ``--lang`` replaces this for one command
+    reader_languages: tuple[str, ...] = ("en",)
+
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied."""
         return dataclasses.replace(self, **changes)
