@@ -50,7 +50,7 @@ INJECTED_ELEMENTS = """() => ({
 NOTHING_INJECTED = {"xss": "undefined", "scripts": [], "images": 0, "handlers": [], "scriptLinks": []}
 
 
-def sample_analysis(story: Any, articles: list[Any]) -> dict[str, Any]:
+def sample_analysis(story: Any, articles: list[Any], **_: Any) -> dict[str, Any]:
     """Entities and a quote for every story, as issue 4's analysis will give them."""
     return {
         "entities": [{"name": "Kessler-Lindqvist", "kind": "person", "article_count": 3}],
@@ -176,7 +176,7 @@ def test_story_page_and_entity_link(visit: Visit, monkeypatch: pytest.MonkeyPatc
 def test_story_page_on_a_phone(browser: Any, corpus_server: str) -> None:
     tab = Visit(browser, corpus_server, viewport=PHONE)
     page = tab.open("/")
-    page.get_by_role("link", name="Inundaciones en Rivamonte").click()
+    page.get_by_role("link", name="Rivamonte flood: thousands evacuated").click()
     page.wait_for_url("**/stories/*")
     columns = page.locator(".language-column")
     boxes = [columns.nth(n).bounding_box() for n in range(columns.count())]

@@ -41,6 +41,33 @@ EncoderOption = Annotated[
     str | None, typer.Option("--encoder", help="Encoder: e5 (default), hashing, st:MODEL_PATH_OR_ID.")
 ]
 
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", show_default=False,
+                 help="Your languages, most preferred first (e.g. sv,en): a story is titled by its headline in the "
+                      "first one it has, else its most representative one (default: the reader_languages setting)."),
+]
+
+
+def _reader_settings(settings: Settings, lang: str | None) -> Settings:
+    """The settings with ``--lang`` as the reader's languages; a bad list is a clear error."""
+    if lang is None:
+        return settings
+    from babelwire.reader_languages import parse_language_list
+
+    try:
+        return settings.replace(reader_languages=parse_language_list(lang))
+    except ValueError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _titled(tracker: Tracker, story: Any, articles: list[Any], reading: dict[str, Any] | None = None) -> dict[str, Any]:
+    """:func:`views.reader_title` of a story for the tracker's reader languages (gist from its stored reading)."""
+    vectors = tracker.store.embeddings([article.id for article in articles])
+    reading = tracker.stored_reading(articles) if reading is None else reading
+    return views.reader_title(story, articles, vectors, tracker.settings.reader_languages, reading)
+
 
 def _settings(config: Path | None, encoder: str | None = None) -> Settings:
     settings = Settings.from_toml(config) if config else Settings.from_env()
@@ -167,19 +194,21 @@ def stories(
     db: DbOption = None,
     language: Annotated[str | None, typer.Option("--language", "-l", help="Only stories with this language.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many stories.")] = None,
+    lang: LangOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """List stories, newest activity first."""
-    with _open(db, Settings.from_env()) as tracker:
+    """List stories, newest activity first, titled for your languages (--lang)."""
+    with _open(db, _reader_settings(Settings.from_env(), lang)) as tracker:
         found = tracker.stories(language=language, limit=limit)
+        articles = tracker.store.articles_of_stories([story.id for story in found])
+        titles = {story.id: _titled(tracker, story, articles[story.id]) for story in found}
         if json_output:
-            articles = {story.id: tracker.store.story_articles(story.id) for story in found}
-            _print_json([views.story_summary(story, articles[story.id]) for story in found])
+            _print_json([{**views.story_summary(story, articles[story.id]), **titles[story.id]} for story in found])
             return
     table = Table("id", "title", "languages", "articles", "first seen", "last seen", title=f"{len(found)} stories")
     for story in found:
         langs = " ".join(f"{code}:{count}" for code, count in sorted(story.languages.items()))
-        table.add_row(str(story.id), story.title, langs, str(len(story.article_ids)),
+        table.add_row(str(story.id), titles[story.id]["title"], langs, str(len(story.article_ids)),
                       (story.first_seen or "")[:10], (story.last_seen or "")[:10])
     console.print(table)
 
@@ -194,8 +223,10 @@ def story(
         typer.Option("--aliases", exists=True, dir_okay=False,
                      help="CSV or JSON file pinning entity ids and names (default: $BABELWIRE_ALIASES)."),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
-    """Show one story with its articles; --json adds its entities, quotes and what each article adds."""
+    """Show one story with its articles, titled for your languages (--lang); --json adds its entities, quotes
+    and what each article adds (the stored reading, computed and stored when missing)."""
     from babelwire.canonical import AliasBook
 
     try:
@@ -203,19 +234,22 @@ def story(
     except (ValueError, KeyError, UnicodeDecodeError) as exc:
         errors.print(f"[red]error:[/] {aliases}: {exc}")
         raise typer.Exit(2) from exc
-    with _open(db, Settings.from_env()) as tracker:
+    with _open(db, _reader_settings(Settings.from_env(), lang)) as tracker:
         found = tracker.story(story_id)
         copies = [] if found is None else tracker.story_copies(story_id)
-        if found is not None and json_output:  # the analysis is cached in the store for the next call
-            analysis = views.story_analysis(found[0], found[1], aliases=alias_book, store=tracker.store)
-    if found is None:
+        analysis = None
+        if found is not None and json_output:
+            analysis = (views.story_analysis(found[0], found[1], aliases=alias_book, store=tracker.store)
+                        if alias_book else tracker.reading_of(*found))  # stored, or computed and stored
+        title = None if found is None else _titled(tracker, found[0], found[1], analysis)
+    if found is None or title is None:
         errors.print(f"[red]error:[/] no story {story_id}")
         raise typer.Exit(1)
     story_, articles = found
     if json_output:
-        _print_json(views.story_detail(story_, articles, analysis, copies))
+        _print_json({**views.story_detail(story_, articles, analysis, copies), **title})
         return
-    console.print(f"[bold]{story_.title}[/]  (story {story_.id}, {len(articles)} articles, "
+    console.print(f"[bold]{title['title']}[/]  (story {story_.id}, {len(articles)} articles, "
                   f"{len(copies)} syndicated copies, {story_.outlets} outlets, "
                   f"{', '.join(sorted(story_.languages))})")
     for article in articles:
@@ -450,14 +484,17 @@ def serve(
                      help="Enables POST /api/articles for clients sending 'Authorization: Bearer TOKEN' "
                           "(default: $BABELWIRE_ADMIN_TOKEN; without one the server is read-only)."),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
-    """Serve the web UI and the REST API (/api, described at /openapi.json) over a store."""
+    """Serve the web UI and the REST API (/api, described at /openapi.json) over a store. Stories are titled
+    for each browser's Accept-Language, else for --lang."""
     import uvicorn
 
     from babelwire.api import create_app
 
+    settings = _reader_settings(Settings.from_env(), lang)
     try:
-        web_app = create_app(db or default_db_path(), admin_token=admin_token, settings=Settings.from_env())
+        web_app = create_app(db or default_db_path(), admin_token=admin_token, settings=settings)
     except (StoreError, ValueError) as exc:
         errors.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
