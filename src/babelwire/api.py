@@ -43,7 +43,7 @@ from babelwire.types import Article, IngestProblem
 from babelwire.web import CatalogDep
 from babelwire.web.background import BackgroundReader
 from babelwire.web.catalog import Catalog, StoryFilters
-from babelwire.web.pages import STATIC_DIR, install_error_pages, page_router
+from babelwire.web.pages import STATIC_DIR, compile_templates, install_error_pages, page_router
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -269,6 +269,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        compile_templates()  # before the server accepts connections: its first page is not slower than the rest
+        await run_in_threadpool(catalog.warm_up)
         if background is not None:
             catalog.after_ingest = background.request
             background.start()

@@ -108,9 +108,10 @@ class Settings:
     follow_feed_links: bool = False
 
     # --- reading (entities, quotes, coverage of a story: babelwire.reading) ---
-    #: read every story an ingest changed and store its reading, so that pages never wait for one
-    #: (the demo ingest takes about twice as long; see docs/BENCHMARKS.md)
-    read_at_ingest: bool = True
+    #: read every story an ingest changed and store its reading, so that pages never wait for one. Off by
+    #: default: a reading costs several times an article's ingest (the demo ingest takes minutes instead of
+    #: seconds, see docs/BENCHMARKS.md), and ``babelwire serve`` reads in the background anyway
+    read_at_ingest: bool = False
     #: ``babelwire serve`` reads, in a background thread, the stories whose stored reading is missing or stale
     #: (stores built with ``read_at_ingest`` off, or by an older babelwire) and those ``POST /api/articles`` changed
     read_in_background: bool = True

@@ -106,6 +106,12 @@ def _environment() -> jinja2.Environment:
 
 
 templates = Jinja2Templates(env=_environment())
+
+
+def compile_templates() -> None:
+    """Compile every page template now rather than on its first request."""
+    for name in ("river.html", "story.html", "entity.html", "error.html"):
+        templates.get_template(name)
 page_router = APIRouter(include_in_schema=False)
 
 
