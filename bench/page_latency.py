@@ -13,8 +13,8 @@ Two stores::
     .venv/bin/python bench/page_latency.py --generate 10000        # a generated store of 10k articles
 
 ``--generate N`` builds a store of N synthetic articles (hashing encoder, six languages, story sizes
-geometric, a year of dates) in a temporary folder and measures ``--stories`` of its multi-article
-stories (default 30: reading every story of 10k articles takes hours on two cores).
+geometric, a year of dates) in a temporary folder and measures the newest of its multi-article
+stories (``--limit``, default 30: reading every story of 10k articles takes hours on two cores).
 """
 
 from __future__ import annotations

@@ -133,7 +133,7 @@ def build_store(path: Path, articles: list[Article]) -> str:
 
 def make_app(db: str, **options: Any) -> FastAPI:
     """The app over a hashing-encoder store."""
-    return create_app(db, settings=HASHING_SETTINGS, encoder=HashingEncoder(), **options)
+    return create_app(db, **{"settings": HASHING_SETTINGS, **options}, encoder=HashingEncoder())
 
 
 @contextmanager
