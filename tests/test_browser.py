@@ -15,7 +15,8 @@ import pytest
 from babelwire import views
 from babelwire.api import create_app
 from babelwire.settings import Settings
-from conftest import REPO
+from babelwire.tracker import Tracker
+from conftest import REPO, SEEDS
 from story_corpus import (
     XSS_IMG,
     XSS_SCRIPT,
@@ -34,6 +35,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync"]
 ARTIFACTS = REPO / "test-artifacts"
 WIDE = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
@@ -161,7 +163,7 @@ def test_story_page_and_entity_link(visit: Visit, monkeypatch: pytest.MonkeyPatc
     assert not first_text.evaluate("details => details.open")
     page.get_by_role("button", name="Open all texts").click()  # added by app.js
     assert first_text.evaluate("details => details.open")
-    assert page.locator("#quotes blockquote").inner_text() == "Nobody was hurt."
+    assert page.locator("#quotes q").inner_text() == "Nobody was hurt."  # one language: listed, not side by side
     assert page.locator(".statements.unique li").all_inner_texts() == ["Engineers had warned about the bridge."]
     page.get_by_role("link", name="Brücke in Varnaholm eingestürzt").click()  # a timeline entry
     assert page.url.endswith("#article-2")
@@ -189,7 +191,8 @@ def test_story_page_on_a_phone(browser: Any, corpus_server: str) -> None:
 
 def test_demo_corpus_river(browser: Any, demo_tracker: Any, e5: Any, language_identifier: Any) -> None:
     """The real demo corpus with the default encoder: stories that span many languages, cross-lingual search."""
-    app = create_app(demo_tracker.store.path, settings=Settings(), encoder=e5, language_identifier=language_identifier)
+    app = create_app(demo_tracker.store.path, settings=Settings(read_in_background=False), encoder=e5,
+                     language_identifier=language_identifier)
     with running_server(app) as base:
         tab = Visit(browser, base)
         page = tab.open("/")
@@ -246,3 +249,96 @@ def test_injected_markup_never_runs(browser: Any, tmp_path: Path, monkeypatch: p
     assert any(path.startswith("/entities/%3Cscript") for path in visited), "the entity link was followed"
     assert hostile_title.startswith("Breaking <script>")  # shown as text
     assert [error for error in tab.errors if "status of 400" not in error] == []  # the bad date is a 400 page
+
+
+# --- the seed story: a Swedish and a Dutch article, read for the reader ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_server(tmp_path_factory: pytest.TempPathFactory, e5: Any, language_identifier: Any) -> Iterator[str]:
+    """The seeds ingested with their reading stored at ingest, served without a background reader."""
+    db = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    settings = Settings(read_at_ingest=True)
+    with Tracker(db, settings, encoder=e5, language_identifier=language_identifier) as tracker:
+        report = tracker.ingest([SEEDS])
+        assert report.added == 2 and len(report.story_ids()) == 1
+        assert tracker.stored_reading(tracker.story(report.story_ids()[0])[1]) is not None
+    app = create_app(db, settings=Settings(read_in_background=False), encoder=e5,
+                     language_identifier=language_identifier)
+    with running_server(app) as base:
+        yield base
+
+
+def open_seed_story(tab: Visit) -> Any:
+    page = tab.open("/")
+    page.locator(".story-card h2 a").first.click()
+    page.wait_for_url("**/stories/*")
+    return page
+
+
+def test_seed_story_reads_across_swedish_and_dutch(browser: Any, seed_server: str) -> None:
+    tab = Visit(browser, seed_server, viewport=DESKTOP)
+    page = open_seed_story(tab)
+    # the Swedish headline (the Dutch article has none); the gist names places and people in English
+    assert page.locator("h1").inner_text() == "Samarbetet växer sig allt starkare."
+    assert page.locator("h1").get_attribute("lang") == "sv"
+    gist = page.locator(".gist").inner_text()
+    assert "Belarus" in gist and "Russia" in gist and "Lukasjenko" in gist and gist.endswith("Dutch, Swedish")
+
+    # "nuclear weapons for everyone": the Swedish and the Dutch quotes side by side, with their speaker
+    group = page.locator(".quote-group", has=page.locator('blockquote[lang="sv"]', has_text="kärnvapen för alla"))
+    swedish = group.locator("figure", has=page.locator('blockquote[lang="sv"]'))
+    dutch = group.locator("figure", has=page.locator('blockquote[lang="nl"]'))
+    assert "kernwapens voor iedereen" in dutch.inner_text()
+    assert "Swedish · Aleksandr Lukasjenko" in swedish.locator("figcaption").inner_text()
+    assert "Dutch · Aleksandr Lukasjenko" in dutch.locator("figcaption").inner_text()
+    left, right = swedish.bounding_box(), dutch.bounding_box()
+    assert left["y"] == right["y"] and left["x"] + left["width"] <= right["x"], "side by side on a desktop"
+    assert page.locator("#quotes").bounding_box()["y"] < DESKTOP["height"], "on the first screen"
+
+    # one entity, both spellings, each marked with its language
+    row = page.locator("table.entities tbody tr", has=page.get_by_role("link", name="Aleksandr Lukasjenko"))
+    assert row.locator('[lang="sv"]').inner_text() == "Aleksandr Lukasjenko, Lukasjenko"
+    assert row.locator('[lang="nl"]').inner_text() == "Alexandr Loekasjenko, Loekasjenko"
+    assert page.locator("table.entities th[scope=col]").all_inner_texts() == ["Name", "Spellings by language"]
+
+    # what only each language reports: Kazakhstan's refusal in Dutch, the ISW assessment in Swedish
+    dutch_only = page.locator(".addition", has=page.get_by_role("heading", name="Only the Dutch coverage says"))
+    refusal = dutch_only.locator("li", has_text="uitnodiging om lid te worden van de unie af")
+    assert refusal.count() == 1 and refusal.is_visible(), "shown without unfolding anything"
+    assert "De Kazachse president Kassym-Jomart Tokayev" in refusal.inner_text()
+    swedish_only = page.locator(".addition", has=page.get_by_role("heading", name="Only the Swedish coverage says"))
+    isw = swedish_only.locator("li", has_text="Institute for the Study of War")
+    if not isw.first.is_visible():  # among the statements folded under "more": open it from the keyboard
+        swedish_only.locator("summary").focus()
+        page.keyboard.press("Enter")
+    assert isw.first.is_visible() and "kärnvapenavtalet" in isw.first.inner_text()
+    assert "Kazachstan" not in swedish_only.inner_text() and "ISW" not in dutch_only.inner_text()
+
+    # the undated Dutch article's date is inferred from the Swedish one, and says so
+    dutch_card = page.locator(".language-column", has=page.get_by_role("heading", name="Dutch 1"))
+    assert "about May 2023 (undated; inferred from the story's other articles)" in dutch_card.inner_text()
+    # per article only what it adds; what it shares is folded to a count linking to the other language
+    shared = dutch_card.locator("details.shared")
+    assert shared.locator("summary").inner_text() == "Also in other articles: 1 statement"
+    shared.locator("summary").click()
+    link = shared.get_by_role("link", name="Swedish")
+    assert link.get_attribute("href") == "#article-1"
+    link.click()
+    assert page.url.endswith("#article-1")
+    tab.screenshot("seed-story-1366x900.png")
+    tab.close()
+    assert tab.errors == []
+
+
+def test_seed_story_on_a_phone(browser: Any, seed_server: str) -> None:
+    tab = Visit(browser, seed_server, viewport=PHONE)
+    page = open_seed_story(tab)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scrolling"
+    group = page.locator(".quote-group").first
+    figures = [group.locator("figure").nth(n).bounding_box() for n in range(group.locator("figure").count())]
+    assert len({box["x"] for box in figures}) == 1, "on a phone the quotes stack"
+    assert all(box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] for box in figures)
+    tab.screenshot("seed-story-390x844.png")
+    tab.close()
+    assert tab.errors == []

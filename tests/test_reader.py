@@ -207,3 +207,13 @@ def test_what_a_language_adds_puts_statements_naming_its_own_entities_first() ->
     assert additions[0]["shown"][0]["text"] == "Minsk zwijgt."  # Minsk: only the Dutch name it
     assert additions[1]["shown"][0]["text"] == "Nato har fördömt avtalet."
     assert [s["text"] for s in additions[1]["shown"][1:]] == ["Ryssland och Belarus skriver avtal.", "Det var kallt."]
+
+
+def test_statements_holding_a_quote_shown_elsewhere_come_last() -> None:
+    by_language = {"nl": [{"article_id": "b", "text": "“Ik waardeerde zijn grap”, zei Tokayev in Minsk."},
+                          {"article_id": "b", "text": "Minsk zwijgt."}]}
+    plain = language_additions(by_language, ENTITIES, ["nl"])
+    assert plain[0]["shown"][0]["text"].startswith("“Ik waardeerde")  # article order when nothing else differs
+    quoted = language_additions(by_language, ENTITIES, ["nl"], quotes=["Ik waardeerde zijn grap", "ja"])
+    assert [s["text"] for s in quoted[0]["shown"]] == [
+        "Minsk zwijgt.", "“Ik waardeerde zijn grap”, zei Tokayev in Minsk."]

@@ -14,6 +14,8 @@ SHOWN_STATEMENTS = 3
 SHOWN_ENTITIES = 8
 #: main points (the reading's summary) shown
 SHOWN_POINTS = 4
+#: a quote this long or longer in a statement makes it one "Who said what" shows already
+MIN_QUOTE_CHARS = 8
 
 
 def _components(quotes: Sequence[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
@@ -82,20 +84,25 @@ def language_additions(
     by_language: Mapping[str, Sequence[Mapping[str, Any]]],
     entities: Sequence[Mapping[str, Any]],
     language_order: Sequence[str],
+    quotes: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
-    """Per language, the statements only its articles make. Those naming the most entities that no other
-    language names come first (they are what the language adds: a person, a place, a source of its own),
-    then in article order; ``shown`` holds the first :data:`SHOWN_STATEMENTS`, ``more`` the rest."""
+    """Per language, the statements only its articles make. Statements that hold one of ``quotes`` (shown
+    under "Who said what" already) come last; before them, those naming the most entities that no other
+    language names (what the language adds: a person, a place, a source of its own), then in article
+    order. ``shown`` holds the first :data:`SHOWN_STATEMENTS`, ``more`` the rest."""
     only = _names_by_language(entities)
+    quoted = [quote for quote in quotes if len(quote) >= MIN_QUOTE_CHARS]
     result = []
     for code in sorted(by_language, key=lambda c: (language_order.index(c) if c in language_order else 99, c)):
         statements = list(by_language[code])
         names = only.get(code, [])
 
-        def weight(item: tuple[int, Mapping[str, Any]], names: list[tuple[str, ...]] = names) -> tuple[int, int]:
+        def weight(item: tuple[int, Mapping[str, Any]],
+                   names: list[tuple[str, ...]] = names) -> tuple[bool, int, int]:
             position, statement = item
             text = str(statement.get("text", ""))
-            return -sum(any(name in text for name in spellings) for spellings in names), position
+            own = sum(any(name in text for name in spellings) for spellings in names)
+            return any(quote in text for quote in quoted), -own, position
 
         ranked = [statement for _, statement in sorted(enumerate(statements), key=weight)]
         if ranked:
@@ -116,6 +123,7 @@ def story_reading(page: Mapping[str, Any], language_order: Sequence[str]) -> dic
     return {
         "quotes": quote_groups(page.get("quotes") or []),
         "entities": entity_rows(entities),
-        "additions": language_additions(coverage.get("by_language") or {}, entities, language_order),
+        "additions": language_additions(coverage.get("by_language") or {}, entities, language_order,
+                                        [str(quote.get("text") or "") for quote in page.get("quotes") or []]),
         "points": main_points(coverage.get("summary") or []),
     }
