@@ -210,3 +210,25 @@ def test_cli_lang_titles_and_a_bad_lang(tmp_path: Path, counting: CountingReader
     assert len(counting.calls) == 1  # story --json read the story once and stored it
     again = CliRunner().invoke(cli, ["story", str(story_id), "--db", db, "--json"])
     assert json.loads(again.stdout)["entities"][0]["name"] == "Reader of 4" and len(counting.calls) == 1
+
+
+class Shouting:
+    """A stand-in translator: upper-cases Polish into English, knows no other pair."""
+
+    name = "shouting"
+
+    def translate(self, text: str, source: str, target: str) -> str | None:
+        return text.upper() if (source, target) == ("pl", "en") else None
+
+
+def test_a_translator_adds_a_translated_title_never_required(tmp_path: Path, counting: CountingReader) -> None:
+    db = build_store(tmp_path / "tr.db", corpus())
+    with TestClient(make_app(db, translator=Shouting())) as client:
+        stories = client.get("/api/stories").json()
+        vote = next(s for s in stories if "pl" in s["languages"])
+        bridge = next(s for s in stories if "de" in s["languages"])
+        assert (vote["title"], vote["title_language"]) == ("Referendum w Wierzbowie", "pl")  # representative
+        assert vote["translated_title"] == "REFERENDUM W WIERZBOWIE"
+        page = client.get(f"/stories/{vote['id']}").text
+        assert 'REFERENDUM W WIERZBOWIE <span class="note">(machine translation)</span>' in page
+        assert bridge["translated_title"] is None  # already in the reader's language
