@@ -80,6 +80,11 @@ def test_river_lists_stories_with_languages_outlets_span_and_size(client: TestCl
     bridge = html[html.index("Varnaholm bridge collapses"):]
     bridge = bridge[: bridge.index("</article>")]
     assert re.findall(r'badge-code" aria-hidden="true">(\w+)<', bridge) == ["de", "en", "fr"]
+    # a gist in the reader's language (no Accept-Language: the default, English) under each title
+    # (places and people lead it once the story's reading is stored: another test may have read it)
+    assert re.search(r'<p class="gist" lang="en">[^<]*German, English, French</p>', bridge)
+    spanish = client.get("/", headers={"Accept-Language": "es"}).text
+    assert re.search(r'<p class="gist" lang="es">[^<]*alemán, inglés, francés</p>', spanish)
     assert "3 articles" in bridge and "Daily Wire, Le Quotidien, Tagesblatt" in bridge
     assert '<time datetime="2024-03-05">5 March 2024</time> – <time datetime="2024-03-06">6 March 2024</time>' in bridge
     assert f'href="/stories/{story_id(client, "Varnaholm")}" lang="en" dir="auto"' in html
