@@ -12,7 +12,7 @@ from babelwire.gist import story_gist
 from babelwire.reader_languages import parse_accept_language, parse_language_list, reader_languages
 from babelwire.singleflight import SingleFlight
 from babelwire.titles import closest_to_centroid, story_title
-from babelwire.web.story_view import entity_rows, language_additions, quote_groups
+from babelwire.web.story_view import entity_rows, language_additions, main_points, quote_groups
 from story_corpus import article
 
 # --- reader languages ------------------------------------------------------------------------------
@@ -217,3 +217,17 @@ def test_statements_holding_a_quote_shown_elsewhere_come_last() -> None:
     quoted = language_additions(by_language, ENTITIES, ["nl"], quotes=["Ik waardeerde zijn grap", "ja"])
     assert [s["text"] for s in quoted[0]["shown"]] == [
         "Minsk zwijgt.", "“Ik waardeerde zijn grap”, zei Tokayev in Minsk."]
+
+
+def test_main_points_name_each_reporting_language_once() -> None:
+    summary = [
+        {"text": "One language", "language": "en", "languages": ["en"],
+         "sources": [{"article_id": "e1", "language": "en", "text": "One language"}]},
+        {"text": "Everywhere", "language": "ar", "languages": ["ar", "en", "ru"],
+         "sources": [{"article_id": "a1", "language": "ar"}, {"article_id": "e1", "language": "en"},
+                     {"article_id": "e2", "language": "en"}, {"article_id": "r1", "language": "ru"},
+                     {"article_id": "a2", "language": "ar"}]},
+    ]
+    points = main_points(summary)
+    assert [point["text"] for point in points] == ["Everywhere", "One language"]
+    assert points[0]["source_languages"] == [("ar", "a1"), ("en", "e1"), ("ru", "r1")]

@@ -110,10 +110,17 @@ def language_additions(
     return result
 
 
-def main_points(summary: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The reading's summary statements, those reported in the most languages first."""
+def main_points(summary: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The reading's summary statements, those reported in the most languages first, each with its
+    ``source_languages``: one ``(language, first article id)`` per language that reports it."""
     ranked = sorted(enumerate(summary), key=lambda item: (-len(item[1].get("languages") or []), item[0]))
-    return [point for _, point in ranked[:SHOWN_POINTS]]
+    points = []
+    for _, point in ranked[:SHOWN_POINTS]:
+        first: dict[str, str] = {}
+        for source in point.get("sources") or []:
+            first.setdefault(str(source.get("language") or "und"), str(source.get("article_id") or ""))
+        points.append({**point, "source_languages": list(first.items())})
+    return points
 
 
 def story_reading(page: Mapping[str, Any], language_order: Sequence[str]) -> dict[str, Any]:
