@@ -22,6 +22,7 @@ from starlette.templating import Jinja2Templates
 
 from babelwire import views
 from babelwire.reader_languages import reader_languages
+from babelwire.settings import MAX_OFFSET, MAX_QUERY_CHARS
 from babelwire.web import CatalogDep
 from babelwire.web.catalog import Catalog, StoryFilters
 from babelwire.web.story_view import story_reading
@@ -175,11 +176,11 @@ def _language_columns(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def river(
     request: Request,
     catalog: CatalogDep,
-    q: str = "",
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
     language: str = "",
     date_from: Annotated[str, Query(alias="from")] = "",
     date_to: Annotated[str, Query(alias="to")] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response:
     """The story river: the latest stories, filtered by language, dates and a search."""
     form = {"q": q.strip(), "language": language.strip().lower(), "from": date_from.strip(), "to": date_to.strip()}
@@ -226,7 +227,8 @@ def story(request: Request, catalog: CatalogDep, story_id: int) -> Response:
 
 
 @page_router.get("/entities/{name:path}", response_class=HTMLResponse)
-def entity(request: Request, catalog: CatalogDep, name: str, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+def entity(request: Request, catalog: CatalogDep, name: str,
+           offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> Response:
     """The stories that mention a name (for now: in an article's title or text)."""
     name = name.strip()
     if not name:
