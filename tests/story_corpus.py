@@ -23,8 +23,10 @@ from babelwire.settings import Settings
 from babelwire.tracker import Tracker
 from babelwire.types import Article, DateSource, PublishedDate
 
-#: no model to load: a store is built in well under a second
-HASHING_SETTINGS = Settings(encoder="hashing", language_identifier="py3langid")
+#: no model to load: a store is built in well under a second (stories are read when a page asks, not at
+#: ingest nor in the background: the reading loads e5)
+HASHING_SETTINGS = Settings(encoder="hashing", language_identifier="py3langid", read_at_ingest=False,
+                            read_in_background=False)
 
 XSS_SCRIPT = "<script>window.__xss=1</script>"
 XSS_IMG = '<img src=x onerror="window.__xss=1">'
@@ -111,7 +113,7 @@ def hostile_articles() -> list[Article]:
     ]
 
 
-def hostile_analysis(story: Any, articles: list[Article]) -> dict[str, Any]:
+def hostile_analysis(story: Any, articles: list[Article], **_: Any) -> dict[str, Any]:
     """A stand-in for :func:`babelwire.views.story_analysis` whose entities, quotes and statements carry scripts."""
     return {
         "entities": [{"name": XSS_SCRIPT, "kind": XSS_IMG, "article_count": 1},
@@ -131,7 +133,7 @@ def build_store(path: Path, articles: list[Article]) -> str:
 
 def make_app(db: str, **options: Any) -> FastAPI:
     """The app over a hashing-encoder store."""
-    return create_app(db, settings=HASHING_SETTINGS, encoder=HashingEncoder(), **options)
+    return create_app(db, **{"settings": HASHING_SETTINGS, **options}, encoder=HashingEncoder())
 
 
 @contextmanager

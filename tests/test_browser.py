@@ -15,7 +15,8 @@ import pytest
 from babelwire import views
 from babelwire.api import create_app
 from babelwire.settings import Settings
-from conftest import REPO
+from babelwire.tracker import Tracker
+from conftest import REPO, SEEDS
 from story_corpus import (
     XSS_IMG,
     XSS_SCRIPT,
@@ -34,6 +35,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync"]
 ARTIFACTS = REPO / "test-artifacts"
 WIDE = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
@@ -50,7 +52,7 @@ INJECTED_ELEMENTS = """() => ({
 NOTHING_INJECTED = {"xss": "undefined", "scripts": [], "images": 0, "handlers": [], "scriptLinks": []}
 
 
-def sample_analysis(story: Any, articles: list[Any]) -> dict[str, Any]:
+def sample_analysis(story: Any, articles: list[Any], **_: Any) -> dict[str, Any]:
     """Entities and a quote for every story, as issue 4's analysis will give them."""
     return {
         "entities": [{"name": "Kessler-Lindqvist", "kind": "person", "article_count": 3}],
@@ -161,8 +163,11 @@ def test_story_page_and_entity_link(visit: Visit, monkeypatch: pytest.MonkeyPatc
     assert not first_text.evaluate("details => details.open")
     page.get_by_role("button", name="Open all texts").click()  # added by app.js
     assert first_text.evaluate("details => details.open")
-    assert page.locator("#quotes blockquote").inner_text() == "Nobody was hurt."
-    assert page.locator(".statements.unique li").all_inner_texts() == ["Engineers had warned about the bridge."]
+    assert page.locator("#quotes q").inner_text() == "Nobody was hurt."  # one language: listed, not side by side
+    unique = page.locator(".statements.unique").first
+    assert unique.locator("summary").inner_text() == "Only in this article: 1 statement"  # folded to a count
+    unique.locator("summary").click()
+    assert unique.locator("li").all_inner_texts() == ["Engineers had warned about the bridge."]
     page.get_by_role("link", name="Brücke in Varnaholm eingestürzt").click()  # a timeline entry
     assert page.url.endswith("#article-2")
     visit.screenshot("story.png")
@@ -176,7 +181,7 @@ def test_story_page_and_entity_link(visit: Visit, monkeypatch: pytest.MonkeyPatc
 def test_story_page_on_a_phone(browser: Any, corpus_server: str) -> None:
     tab = Visit(browser, corpus_server, viewport=PHONE)
     page = tab.open("/")
-    page.get_by_role("link", name="Inundaciones en Rivamonte").click()
+    page.get_by_role("link", name="Rivamonte flood: thousands evacuated").click()
     page.wait_for_url("**/stories/*")
     columns = page.locator(".language-column")
     boxes = [columns.nth(n).bounding_box() for n in range(columns.count())]
@@ -189,7 +194,8 @@ def test_story_page_on_a_phone(browser: Any, corpus_server: str) -> None:
 
 def test_demo_corpus_river(browser: Any, demo_tracker: Any, e5: Any, language_identifier: Any) -> None:
     """The real demo corpus with the default encoder: stories that span many languages, cross-lingual search."""
-    app = create_app(demo_tracker.store.path, settings=Settings(), encoder=e5, language_identifier=language_identifier)
+    app = create_app(demo_tracker.store.path, settings=Settings(read_in_background=False), encoder=e5,
+                     language_identifier=language_identifier)
     with running_server(app) as base:
         tab = Visit(browser, base)
         page = tab.open("/")
@@ -203,9 +209,15 @@ def test_demo_corpus_river(browser: Any, demo_tracker: Any, e5: Any, language_id
         page.wait_for_url("**/?q=*")
         chess = page.locator(".story-card").first
         assert chess.locator(".badge").count() >= 5
+        page.set_default_timeout(300_000)  # no reading is stored in this store: the first view computes it
         chess.locator("h2 a").click()
         page.wait_for_url("**/stories/*")
         assert page.locator(".language-column").count() >= 5
+        assert page.locator("h1").get_attribute("lang") == "en"  # the English headline, for an English reader
+        # issue 13: this page was 5,300 px tall on a desktop, most of it statements repeated in every article
+        height = page.evaluate("document.documentElement.scrollHeight")
+        print(f"demo chess story page: {height} px at {WIDE['width']} px wide")
+        assert height < 5300
         tab.screenshot("story-demo.png")
         tab.close()
         assert tab.errors == []
@@ -246,3 +258,96 @@ def test_injected_markup_never_runs(browser: Any, tmp_path: Path, monkeypatch: p
     assert any(path.startswith("/entities/%3Cscript") for path in visited), "the entity link was followed"
     assert hostile_title.startswith("Breaking <script>")  # shown as text
     assert [error for error in tab.errors if "status of 400" not in error] == []  # the bad date is a 400 page
+
+
+# --- the seed story: a Swedish and a Dutch article, read for the reader ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_server(tmp_path_factory: pytest.TempPathFactory, e5: Any, language_identifier: Any) -> Iterator[str]:
+    """The seeds ingested with their reading stored at ingest, served without a background reader."""
+    db = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    settings = Settings(read_at_ingest=True)
+    with Tracker(db, settings, encoder=e5, language_identifier=language_identifier) as tracker:
+        report = tracker.ingest([SEEDS])
+        assert report.added == 2 and len(report.story_ids()) == 1
+        assert tracker.stored_reading(tracker.story(report.story_ids()[0])[1]) is not None
+    app = create_app(db, settings=Settings(read_in_background=False), encoder=e5,
+                     language_identifier=language_identifier)
+    with running_server(app) as base:
+        yield base
+
+
+def open_seed_story(tab: Visit) -> Any:
+    page = tab.open("/")
+    page.locator(".story-card h2 a").first.click()
+    page.wait_for_url("**/stories/*")
+    return page
+
+
+def test_seed_story_reads_across_swedish_and_dutch(browser: Any, seed_server: str) -> None:
+    tab = Visit(browser, seed_server, viewport=DESKTOP)
+    page = open_seed_story(tab)
+    # the Swedish headline (the Dutch article has none); the gist names places and people in English
+    assert page.locator("h1").inner_text() == "Samarbetet växer sig allt starkare."
+    assert page.locator("h1").get_attribute("lang") == "sv"
+    gist = page.locator(".gist").inner_text()
+    assert "Belarus" in gist and "Russia" in gist and "Lukasjenko" in gist and gist.endswith("Dutch, Swedish")
+
+    # "nuclear weapons for everyone": the Swedish and the Dutch quotes side by side, with their speaker
+    group = page.locator(".quote-group", has=page.locator('blockquote[lang="sv"]', has_text="kärnvapen för alla"))
+    swedish = group.locator("figure", has=page.locator('blockquote[lang="sv"]'))
+    dutch = group.locator("figure", has=page.locator('blockquote[lang="nl"]'))
+    assert "kernwapens voor iedereen" in dutch.inner_text()
+    assert "Swedish · Aleksandr Lukasjenko" in swedish.locator("figcaption").inner_text()
+    assert "Dutch · Aleksandr Lukasjenko" in dutch.locator("figcaption").inner_text()
+    left, right = swedish.bounding_box(), dutch.bounding_box()
+    assert left["y"] == right["y"] and left["x"] + left["width"] <= right["x"], "side by side on a desktop"
+    assert page.locator("#quotes").bounding_box()["y"] < DESKTOP["height"], "on the first screen"
+
+    # one entity, both spellings, each marked with its language
+    row = page.locator("table.entities tbody tr", has=page.get_by_role("link", name="Aleksandr Lukasjenko"))
+    assert row.locator('[lang="sv"]').inner_text() == "Aleksandr Lukasjenko, Lukasjenko"
+    assert row.locator('[lang="nl"]').inner_text() == "Alexandr Loekasjenko, Loekasjenko"
+    assert page.locator("table.entities th[scope=col]").all_inner_texts() == ["Name", "Spellings by language"]
+
+    # what only each language reports: Kazakhstan's refusal in Dutch, the ISW assessment in Swedish
+    dutch_only = page.locator(".addition", has=page.get_by_role("heading", name="Only the Dutch coverage says"))
+    refusal = dutch_only.locator("li", has_text="uitnodiging om lid te worden van de unie af")
+    assert refusal.count() == 1 and refusal.is_visible(), "shown without unfolding anything"
+    assert "De Kazachse president Kassym-Jomart Tokayev" in refusal.inner_text()
+    swedish_only = page.locator(".addition", has=page.get_by_role("heading", name="Only the Swedish coverage says"))
+    isw = swedish_only.locator("li", has_text="Institute for the Study of War")
+    if not isw.first.is_visible():  # among the statements folded under "more": open it from the keyboard
+        swedish_only.locator("summary").focus()
+        page.keyboard.press("Enter")
+    assert isw.first.is_visible() and "kärnvapenavtalet" in isw.first.inner_text()
+    assert "Kazachstan" not in swedish_only.inner_text() and "ISW" not in dutch_only.inner_text()
+
+    # the undated Dutch article's date is inferred from the Swedish one, and says so
+    dutch_card = page.locator(".language-column", has=page.get_by_role("heading", name="Dutch 1"))
+    assert "about May 2023 (undated; inferred from the story's other articles)" in dutch_card.inner_text()
+    # per article only what it adds; what it shares is folded to a count linking to the other language
+    shared = dutch_card.locator("details.shared")
+    assert shared.locator("summary").inner_text() == "Also in other articles: 1 statement"
+    shared.locator("summary").click()
+    link = shared.get_by_role("link", name="Swedish")
+    assert link.get_attribute("href") == "#article-1"
+    link.click()
+    assert page.url.endswith("#article-1")
+    tab.screenshot("seed-story-1366x900.png")
+    tab.close()
+    assert tab.errors == []
+
+
+def test_seed_story_on_a_phone(browser: Any, seed_server: str) -> None:
+    tab = Visit(browser, seed_server, viewport=PHONE)
+    page = open_seed_story(tab)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "no sideways scrolling"
+    group = page.locator(".quote-group").first
+    figures = [group.locator("figure").nth(n).bounding_box() for n in range(group.locator("figure").count())]
+    assert len({box["x"] for box in figures}) == 1, "on a phone the quotes stack"
+    assert all(box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] for box in figures)
+    tab.screenshot("seed-story-390x844.png")
+    tab.close()
+    assert tab.errors == []

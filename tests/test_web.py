@@ -32,7 +32,9 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
 
 
 def story_id(client: TestClient, title_start: str) -> int:
-    return next(s["id"] for s in client.get("/api/stories").json() if s["title"].startswith(title_start))
+    """The story with an article whose headline starts so."""
+    return next(s["id"] for s in client.get("/api/stories").json()
+                if any(a["title"].startswith(title_start) for a in s["articles"]))
 
 
 def card_titles(html: str) -> list[str]:
@@ -78,6 +80,11 @@ def test_river_lists_stories_with_languages_outlets_span_and_size(client: TestCl
     bridge = html[html.index("Varnaholm bridge collapses"):]
     bridge = bridge[: bridge.index("</article>")]
     assert re.findall(r'badge-code" aria-hidden="true">(\w+)<', bridge) == ["de", "en", "fr"]
+    # a gist in the reader's language (no Accept-Language: the default, English) under each title
+    # (places and people lead it once the story's reading is stored: another test may have read it)
+    assert re.search(r'<p class="gist" lang="en">[^<]*German, English, French</p>', bridge)
+    spanish = client.get("/", headers={"Accept-Language": "es"}).text
+    assert re.search(r'<p class="gist" lang="es">[^<]*alemán, inglés, francés</p>', spanish)
     assert "3 articles" in bridge and "Daily Wire, Le Quotidien, Tagesblatt" in bridge
     assert '<time datetime="2024-03-05">5 March 2024</time> – <time datetime="2024-03-06">6 March 2024</time>' in bridge
     assert f'href="/stories/{story_id(client, "Varnaholm")}" lang="en" dir="auto"' in html
@@ -125,10 +132,15 @@ def test_river_pages(client: TestClient, tmp_path: Path) -> None:
 
 def test_story_page_timeline_columns_and_links(client: TestClient) -> None:
     html = client.get(f"/stories/{story_id(client, 'Inundaciones')}").text
-    assert '<h1 id="story-title" lang="es" dir="auto">Inundaciones en Rivamonte</h1>' in html
+    # titled for an English reader (the default reader_languages) by its English headline
+    assert '<h1 id="story-title" lang="en" dir="auto">Rivamonte flood: thousands evacuated</h1>' in html
     timeline = html[html.index('<ol class="timeline">'):html.index("</ol>")]
-    assert [m for m in re.findall(r'<time datetime="([^"]+)"', timeline)] == ["2024-04-10", "2024-04-11", "2024-04-12"]
-    assert "undated" in timeline
+    dated = re.sub(r'<span class="when inferred">.*?</span></span>', "", timeline, flags=re.S)
+    assert [m for m in re.findall(r'<time datetime="([^"]+)"', dated)] == ["2024-04-10", "2024-04-11", "2024-04-12"]
+    # the undated article's date is inferred from the others, and marked so
+    inferred = re.search(r'<span class="when inferred">(.*?)</span></span>', timeline, flags=re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", inferred).startswith("between 10 April 2024 and 12 April 2024")
+    assert "(undated; inferred from the story&#39;s other articles)" in inferred
     # the span shown is that of the dated articles (the API's last_seen counts the undated one at its ingest time)
     assert '<time datetime="2024-04-10">10 April 2024</time> – <time datetime="2024-04-12">12 April 2024</time>' in html
     columns = re.findall(r'<h3 id="column-\d+">(\w+) <span class="count">(\d+)</span></h3>', html)

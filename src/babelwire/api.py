@@ -38,13 +38,16 @@ import babelwire
 from babelwire.encoders import Encoder
 from babelwire.langid import LanguageIdentifier
 from babelwire.language_names import UnknownLanguageError, language_code
+from babelwire.reader_languages import reader_languages
 from babelwire.readers.base import ReadError, Source
 from babelwire.readers.jsonl import JsonlReader, article_from_record, parse_json
 from babelwire.settings import MAX_OFFSET, MAX_QUERY_CHARS, Settings
+from babelwire.translate import Translator
 from babelwire.types import Article, IngestProblem
 from babelwire.web import CatalogDep
+from babelwire.web.background import BackgroundReader
 from babelwire.web.catalog import Catalog, StoryFilters
-from babelwire.web.pages import STATIC_DIR, install_error_pages, page_router
+from babelwire.web.pages import STATIC_DIR, compile_templates, install_error_pages, page_router
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -140,6 +143,7 @@ def _given(value: str | None) -> str | None:
 
 @read_router.get("/stories")
 def list_stories(
+    request: Request,
     catalog: CatalogDep,
     response: Response,
     language: LanguageParam = None,
@@ -150,7 +154,8 @@ def list_stories(
     limit: LimitParam = DEFAULT_PAGE_SIZE,
     offset: OffsetParam = 0,
 ) -> list[dict[str, Any]]:
-    """Stories with their articles, newest activity first, as ``babelwire stories --json``.
+    """Stories with their articles, newest activity first, as ``babelwire stories --json``, each titled
+    for the reader's languages (the Accept-Language header, else the server's ``reader_languages``).
 
     ``from``/``to`` keep the stories whose publication span (``first_seen``..``last_seen``) overlaps
     the range. The ``X-Total-Count`` header has the number of stories that pass the filters.
@@ -163,15 +168,21 @@ def list_stories(
         language=code, published_from=published_from,
         published_to=published_to, entity=_given(entity), query=_given(q),
     )
-    page = catalog.stories(filters, limit, offset)
+    page = catalog.stories(filters, limit, offset, _readers(request, catalog))
     response.headers["X-Total-Count"] = str(page.total)
     return page.stories
 
 
+def _readers(request: Request, catalog: Catalog) -> tuple[str, ...]:
+    """The reader's languages: the request's Accept-Language, else the server's ``reader_languages``."""
+    return reader_languages(request.headers.get("accept-language"), catalog.settings.reader_languages)
+
+
 @read_router.get("/stories/{story_id}")
-def get_story(catalog: CatalogDep, story_id: int) -> dict[str, Any]:
-    """One story (a merged story's id gives its successor): full articles, timeline, entities, quotes."""
-    found = catalog.story(story_id) if abs(story_id) <= SQLITE_MAX_INTEGER else None
+def get_story(request: Request, catalog: CatalogDep, story_id: int) -> dict[str, Any]:
+    """One story (a merged story's id gives its successor): full articles, timeline, entities, quotes,
+    coverage, titled for the reader's languages (Accept-Language)."""
+    found = catalog.story(story_id, _readers(request, catalog)) if abs(story_id) <= SQLITE_MAX_INTEGER else None
     if found is None:
         raise _not_found(f"story {story_id}")
     return found
@@ -310,6 +321,7 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     content_security_policy: str | None = CONTENT_SECURITY_POLICY,
     allowed_hosts: Sequence[str] | None = None,
+    translator: Translator | None = None,
 ) -> FastAPI:
     """The API (``/api``, described at ``/openapi.json``) and the web UI over the store at ``db_path``.
 
@@ -317,12 +329,23 @@ def create_app(
     ``encoder`` and ``language_identifier`` replace the models the settings name.
     ``content_security_policy=None`` leaves the CSP header out (tests of escaping alone use it).
     ``allowed_hosts`` are the Host header values served (see :func:`local_host_names`); None serves any.
+    ``translator`` adds translated titles (:mod:`babelwire.translate`). With ``settings.read_in_background``
+    a thread reads the stories whose reading is not stored (:mod:`babelwire.web.background`).
     """
-    catalog = Catalog(db_path, settings, encoder=encoder, language_identifier=language_identifier)
+    catalog = Catalog(db_path, settings, encoder=encoder, language_identifier=language_identifier,
+                      translator=translator)
+    background = BackgroundReader(catalog) if catalog.settings.read_in_background else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        compile_templates()  # before the server accepts connections: its first page is not slower than the rest
+        await run_in_threadpool(catalog.warm_up)
+        if background is not None:
+            catalog.after_ingest = background.request
+            background.start()
         yield
+        if background is not None:
+            background.stop()
         catalog.close()
 
     app = FastAPI(
@@ -332,6 +355,7 @@ def create_app(
         max_body_size=max_body_bytes,  # every request body; only POST /api/articles reads one
     )
     app.state.catalog = catalog
+    app.state.background_reader = background
     app.state.admin_token = admin_token or None
     app.include_router(read_router)
     if app.state.admin_token:

@@ -79,6 +79,33 @@ EncoderOption = Annotated[
     str | None, typer.Option("--encoder", help="Encoder: e5 (default), hashing, st:MODEL_PATH_OR_ID.")
 ]
 
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", show_default=False,
+                 help="Your languages, most preferred first (e.g. sv,en): a story is titled by its headline in the "
+                      "first one it has, else its most representative one (default: the reader_languages setting)."),
+]
+
+
+def _reader_settings(settings: Settings, lang: str | None) -> Settings:
+    """The settings with ``--lang`` as the reader's languages; a bad list is a clear error."""
+    if lang is None:
+        return settings
+    from babelwire.reader_languages import parse_language_list
+
+    try:
+        return settings.replace(reader_languages=parse_language_list(lang))
+    except ValueError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _titled(tracker: Tracker, story: Any, articles: list[Any], reading: dict[str, Any] | None = None) -> dict[str, Any]:
+    """:func:`views.reader_title` of a story for the tracker's reader languages (gist from its stored reading)."""
+    vectors = tracker.store.embeddings([article.id for article in articles])
+    reading = tracker.stored_reading(articles) if reading is None else reading
+    return views.reader_title(story, articles, vectors, tracker.settings.reader_languages, reading)
+
 
 def _settings(config: Path | None, encoder: str | None = None) -> Settings:
     settings = Settings.from_toml(config) if config else Settings.from_env()
@@ -243,21 +270,24 @@ def stories(
         typer.Option("--language", "-l", help="Only stories with this language: a code or a name (en, EN, English)."),
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many stories.")] = None,
+    lang: LangOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """List stories, newest activity first (by their dated articles' publication)."""
+    """List stories, newest activity first (by their dated articles' publication), titled for your languages
+    (--lang)."""
     code = _language(language)
-    with _open(db, Settings.from_env()) as tracker:
+    with _open(db, _reader_settings(Settings.from_env(), lang)) as tracker:
         found = tracker.stories(language=code, limit=limit)
+        articles = tracker.store.articles_of_stories([story.id for story in found])
+        titles = {story.id: _titled(tracker, story, articles[story.id]) for story in found}
         if json_output:
-            articles = {story.id: tracker.store.story_articles(story.id) for story in found}
-            _print_json([views.story_summary(story, articles[story.id]) for story in found])
+            _print_json([{**views.story_summary(story, articles[story.id]), **titles[story.id]} for story in found])
             return
     table = _table("id", "title", "languages", "articles", "first seen", "last seen",
                    title=views.counted(len(found), "story", "stories"))
     for story in found:
         langs = " ".join(f"{code}:{count}" for code, count in sorted(story.languages.items()))
-        table.add_row(str(story.id), story.title, langs, str(len(story.article_ids)),
+        table.add_row(str(story.id), titles[story.id]["title"], langs, str(len(story.article_ids)),
                       _span_day(story.first_seen, story.span_inferred), _span_day(story.last_seen, story.span_inferred))
     _out().print(table)
     if any(story.span_inferred for story in found):
@@ -275,8 +305,10 @@ def story(
         typer.Option("--aliases", exists=True, dir_okay=False,
                      help="CSV or JSON file pinning entity ids and names (default: $BABELWIRE_ALIASES)."),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
-    """Show one story with its articles; --json adds its entities, quotes and what each article adds."""
+    """Show one story with its articles, titled for your languages (--lang); --json adds its entities, quotes
+    and what each article adds (the stored reading, computed and stored when missing)."""
     from babelwire.canonical import AliasBook
 
     try:
@@ -284,20 +316,23 @@ def story(
     except (ValueError, KeyError, UnicodeDecodeError) as exc:
         errors.print(f"[red]error:[/] {aliases}: {exc}")
         raise typer.Exit(2) from exc
-    with _open(db, Settings.from_env()) as tracker:
+    with _open(db, _reader_settings(Settings.from_env(), lang)) as tracker:
         found = tracker.story(story_id)
         copies = [] if found is None else tracker.story_copies(story_id)
-        if found is not None and json_output:  # the analysis is cached in the store for the next call
-            analysis = views.story_analysis(found[0], found[1], aliases=alias_book, store=tracker.store)
-    if found is None:
+        analysis = None
+        if found is not None and json_output:
+            analysis = (views.story_analysis(found[0], found[1], aliases=alias_book, store=tracker.store)
+                        if alias_book else tracker.reading_of(*found))  # stored, or computed and stored
+        title = None if found is None else _titled(tracker, found[0], found[1], analysis)
+    if found is None or title is None:
         errors.print(f"[red]error:[/] no story {story_id}")
         raise typer.Exit(1)
     story_, articles = found
     if json_output:
-        _print_json(views.story_detail(story_, articles, analysis, copies))
+        _print_json({**views.story_detail(story_, articles, analysis, copies), **title})
         return
     out, count = _out(), views.counted
-    out.print(f"[bold]{escape(story_.title)}[/]  (story {story_.id}, {count(len(articles), 'article')}, "
+    out.print(f"[bold]{escape(title['title'])}[/]  (story {story_.id}, {count(len(articles), 'article')}, "
               f"{count(len(copies), 'syndicated copy', 'syndicated copies')}, {count(story_.outlets, 'outlet')}, "
               f"{', '.join(sorted(story_.languages))})", highlight=False)
     table = _table("id", "lang", "published", "title", "source")
@@ -598,16 +633,19 @@ def serve(
                      help="Enables POST /api/articles for clients sending 'Authorization: Bearer TOKEN' "
                           "(default: $BABELWIRE_ADMIN_TOKEN; without one the server is read-only)."),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Serve the web UI and the REST API (/api, described at /openapi.json) over a store (a new one only with
-    --admin-token, which lets clients fill it)."""
+    --admin-token, which lets clients fill it). Stories are titled for each browser's Accept-Language, else
+    for --lang."""
     import uvicorn
 
     from babelwire.api import create_app, local_host_names
 
+    settings = _reader_settings(Settings.from_env(), lang)
     db = _existing(db, create=bool(admin_token))  # with the admin token the server can fill a new store
     try:
-        web_app = create_app(db, admin_token=admin_token, settings=Settings.from_env(),
+        web_app = create_app(db, admin_token=admin_token, settings=settings,
                              allowed_hosts=local_host_names(host))
     except (StoreError, ValueError) as exc:
         errors.print(f"[red]error:[/] {exc}")

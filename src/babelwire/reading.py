@@ -284,6 +284,36 @@ def fingerprint(articles: Sequence[Article], encoder: Encoder, aliases: AliasBoo
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def empty_reading() -> dict[str, Any]:
+    """The reading served when none could be computed: a story is always shown."""
+    return {"entities": [], "quotes": [], "statements": {}, "articles": {},
+            "coverage": {"by_language": {}, "summary": []}}
+
+
+def compute_reading(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook | None) -> dict[str, Any]:
+    """A story's reading as plain data, computed now (nothing cached or stored)."""
+    return reading_json(read_story(articles, encoder, aliases))
+
+
+def remembered_reading(key: str, cache: AnalysisCache | None) -> dict[str, Any] | None:
+    """The reading under fingerprint ``key`` from this process's memory or ``cache``; ``None`` when neither has it."""
+    if key in _MEMORY:
+        _MEMORY.move_to_end(key)
+        return _MEMORY[key]
+    stored = _read_cache(cache, key)
+    if stored is not None:
+        remember_reading(key, stored)
+    return stored
+
+
+def remember_reading(key: str, data: dict[str, Any]) -> None:
+    """Keep a reading in this process's memory (the most recent :data:`MEMORY_CACHE_SIZE`)."""
+    _MEMORY[key] = data
+    _MEMORY.move_to_end(key)
+    while len(_MEMORY) > MEMORY_CACHE_SIZE:
+        _MEMORY.popitem(last=False)
+
+
 def analyse_story(
     story_id: int,
     articles: Sequence[Article],
@@ -295,16 +325,12 @@ def analyse_story(
     encoder = encoder or default_encoder()
     aliases = aliases if aliases is not None else default_aliases()
     key = fingerprint(articles, encoder, aliases)
-    if key in _MEMORY:
-        _MEMORY.move_to_end(key)
-        return _MEMORY[key]
-    stored = _read_cache(cache, key)
-    data = stored if stored is not None else reading_json(read_story(articles, encoder, aliases))
-    if stored is None:
-        _write_cache(cache, story_id, key, data)
-    _MEMORY[key] = data
-    while len(_MEMORY) > MEMORY_CACHE_SIZE:
-        _MEMORY.popitem(last=False)
+    remembered = remembered_reading(key, cache)
+    if remembered is not None:
+        return remembered
+    data = compute_reading(articles, encoder, aliases)
+    _write_cache(cache, story_id, key, data)
+    remember_reading(key, data)
     return data
 
 

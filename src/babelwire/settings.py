@@ -129,6 +129,21 @@ class Settings:
     #: read this machine's or its network's internal pages)
     allow_private_hosts: bool = False
 
+    # --- reading (entities, quotes, coverage of a story: babelwire.reading) ---
+    #: read every story an ingest changed and store its reading, so that pages never wait for one. Off by
+    #: default: a reading costs several times an article's ingest (the demo ingest takes minutes instead of
+    #: seconds, see docs/BENCHMARKS.md), and ``babelwire serve`` reads in the background anyway
+    read_at_ingest: bool = False
+    #: ``babelwire serve`` reads, in a background thread, the stories whose stored reading is missing or stale
+    #: (stores built with ``read_at_ingest`` off, or by an older babelwire) and those ``POST /api/articles`` changed
+    read_in_background: bool = True
+
+    # --- presentation ---
+    #: the reader's languages, most preferred first (ISO 639-1): a story is titled by its headline in the
+    #: first of them it has, and its gist is written in the first. A browser's Accept-Language comes first
+    #: in the web UI; ``--lang`` replaces this for one command
+    reader_languages: tuple[str, ...] = ("en",)
+
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied."""
         return dataclasses.replace(self, **changes)

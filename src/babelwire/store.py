@@ -537,6 +537,16 @@ class Store:
         row = self._execute("SELECT embedding FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if row is None or row[0] is None else np.frombuffer(row[0], dtype=np.float32)
 
+    def embeddings(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by article id, in one query (copies and unknown ids are left out)."""
+        if not article_ids:
+            return {}
+        rows = self._execute(
+            f"SELECT id, embedding FROM articles WHERE id IN ({_marks(len(article_ids))}) AND embedding IS NOT NULL",
+            list(article_ids),
+        )
+        return {row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows}
+
     def article(self, article_id: str) -> Article | None:
         """One stored article, or ``None``."""
         row = self._execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()

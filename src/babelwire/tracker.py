@@ -14,11 +14,12 @@ so a user swaps the encoder or the language identifier without touching the rest
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from babelwire.analysis import Components, Stage, build_stages, run_stages
 from babelwire.copies import CopyDetector, Fingerprint, MinHashCopyDetector
@@ -29,13 +30,18 @@ from babelwire.linking import StoryLinker, relink
 from babelwire.readers import ReadResult, read_inputs
 from babelwire.relinking import RelinkReport, match_story_ids
 from babelwire.settings import SUPPORTED_LANGUAGES, Settings, default_db_path
+from babelwire.singleflight import SingleFlight
 from babelwire.store import LinkRow, Store, StoreError, canonical_url, open_store
 from babelwire.types import UNDETERMINED, Article, IngestProblem, IngestReport, LinkDecision, SearchHit, Story
 
 if TYPE_CHECKING:
     from babelwire.similarity import PairScore, PairScorer
 
+log = logging.getLogger(__name__)
+
 ProgressCallback = Callable[[int], None]
+#: readings being computed in this process, by store and fingerprint: concurrent askers share one computation
+_READINGS_IN_FLIGHT: SingleFlight[dict[str, Any]] = SingleFlight()
 #: the meta key holding what the last relinks changed, and how many of them it keeps
 RELINK_LOG_KEY = "relinks"
 RELINK_LOG_LENGTH = 20
@@ -171,11 +177,15 @@ class Tracker:
         progress: ProgressCallback | None = None,
         *,
         analysed: bool = False,
+        read: bool | None = None,
     ) -> IngestReport:
         """Analyse, link and store articles, one transaction per ``ingest_batch_size``.
 
         With ``analysed=True`` the articles already went through :meth:`analyse`
         (elsewhere, e.g. on Ray workers): only duplicate checks, linking and storing remain.
+        Then every story that changed is read (:meth:`read_story`) and its reading stored, once per
+        story however many batches touched it, unless ``read`` (default: ``settings.read_at_ingest``)
+        is false.
         """
         report = IngestReport()
         tick = progress or (lambda _: None)
@@ -202,6 +212,8 @@ class Tracker:
                     report.duplicates += len(taken)
                 report.copies += sum(1 for a in fresh if a.copy_of is not None and a.id not in taken)
                 report.added += sum(1 for a in originals if a.id not in taken)
+        if self.settings.read_at_ingest if read is None else read:
+            self.read_stories(report.story_ids())
         return report
 
     def analyse(self, articles: list[Article], progress: ProgressCallback | None = None) -> list[Article]:
@@ -358,6 +370,91 @@ class Tracker:
         log = json.loads(self.store.get_meta(RELINK_LOG_KEY) or "[]")
         log.append({"at": datetime.now(UTC).isoformat(timespec="seconds"), **report.to_json()})
         self.store.set_meta(RELINK_LOG_KEY, json.dumps(log[-RELINK_LOG_LENGTH:]))
+
+    # --- reading -------------------------------------------------------------------
+    # A story's reading (entities, quotes, coverage, inferred dates: babelwire.reading) is stored under a
+    # fingerprint of its articles, so a story whose membership or articles changed has no stored reading
+    # until it is read again. Every reading that is stored goes through save_reading.
+
+    @property
+    def reading_encoder(self) -> Encoder:
+        """The encoder of readings: the bundled e5, whose language neutraliser matches quotes and statements
+        across languages (this tracker's own encoder when it is that one, so the model is loaded once)."""
+        from babelwire.reading import default_encoder
+
+        reading = default_encoder()
+        return self.encoder if self.encoder.name == reading.name else reading
+
+    def reading_key(self, articles: Sequence[Article]) -> str:
+        """The fingerprint a reading of these articles is stored under (articles, encoder, alias file, version)."""
+        from babelwire.reading import default_aliases, fingerprint
+
+        return fingerprint(articles, self.reading_encoder, default_aliases())
+
+    def stored_reading(self, articles: Sequence[Article]) -> dict[str, Any] | None:
+        """The stored reading of exactly these articles, or ``None`` (never computes)."""
+        from babelwire.reading import remembered_reading
+
+        return remembered_reading(self.reading_key(articles), self.store)
+
+    def reading_of(self, story: Story, articles: Sequence[Article]) -> dict[str, Any]:
+        """The reading of a story's articles: the stored one, else computed once and stored.
+
+        Callers in this process that ask for the same reading meanwhile wait for that computation.
+        A reading that fails is logged and returned empty, and not stored (it is tried again next time).
+        """
+        from babelwire.reading import remembered_reading
+
+        key = self.reading_key(articles)
+        found = remembered_reading(key, self.store)
+        if found is not None:
+            return found
+        return _READINGS_IN_FLIGHT.run((self.store.path, key), lambda: self._compute_reading(story.id, key, articles))
+
+    def _compute_reading(self, story_id: int, key: str, articles: Sequence[Article]) -> dict[str, Any]:
+        from babelwire.reading import compute_reading, default_aliases, empty_reading, remembered_reading
+
+        found = remembered_reading(key, self.store)  # stored by another caller just before this one led
+        if found is not None:
+            return found
+        try:
+            data = compute_reading(articles, self.reading_encoder, default_aliases())
+        except Exception:  # the story must be shown even when the reading of odd text failed
+            log.exception("reading of story %s failed", story_id)
+            return empty_reading()
+        self.save_reading(story_id, key, data)
+        return data
+
+    def save_reading(self, story_id: int, key: str, reading: dict[str, Any]) -> None:
+        """Store a story's reading under its fingerprint, replacing the story's older readings.
+
+        The one place a reading is stored: whatever is derived from readings is updated from here.
+        A store that cannot be written (read-only, busy) only loses the reading, which is kept in memory.
+        """
+        from babelwire.reading import remember_reading
+
+        remember_reading(key, reading)
+        try:
+            self.store.save_story_analysis(story_id, key, json.dumps(reading, ensure_ascii=False))
+        except Exception as exc:
+            log.warning("cannot store the reading of story %s: %s", story_id, exc)
+
+    def read_story(self, story_id: int) -> dict[str, Any] | None:
+        """The reading of a story (following merges): stored, or computed and stored; ``None`` for no story."""
+        found = self.story(story_id)
+        return None if found is None else self.reading_of(*found)
+
+    def read_stories(self, story_ids: Iterable[int]) -> int:
+        """Read the live stories these ids stand for and store their readings; how many needed reading."""
+        live = {self.store.resolve_story_id(story_id) for story_id in story_ids} - {None}
+        computed = 0
+        for story_id in sorted(live):  # type: ignore[type-var]
+            found = self.story(story_id)  # type: ignore[arg-type]
+            if found is None or self.stored_reading(found[1]) is not None:
+                continue
+            self.reading_of(*found)
+            computed += 1
+        return computed
 
     # --- queries -------------------------------------------------------------------
 

@@ -182,6 +182,10 @@ class IngestReport:
     def new_stories(self) -> int:
         return sum(1 for decision in self.decisions if decision.new_story)
 
+    def story_ids(self) -> list[int]:
+        """The stories this run changed: those articles joined or founded (merged-away ones lead to these)."""
+        return list(dict.fromkeys(decision.story_id for decision in self.decisions))
+
 
 @dataclass(frozen=True)
 class SearchHit:

@@ -14,9 +14,13 @@ from babelwire.tracker import display_title
 from babelwire.types import Article, IngestReport, SearchHit, Story
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from babelwire.canonical import AliasBook
     from babelwire.encoders import Encoder
     from babelwire.reading import AnalysisCache
+    from babelwire.tracker import Tracker
+    from babelwire.translate import Translator
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +72,44 @@ def story_summary(story: Story, articles: list[Article] | None = None) -> dict[s
     if articles is not None:
         data["articles"] = [article_summary(article) for article in articles]
     return data
+
+
+def reader_title(
+    story: Story,
+    articles: Sequence[Article],
+    vectors: dict[str, np.ndarray],
+    reader_languages: Sequence[str],
+    reading: dict[str, Any] | None = None,
+    translator: Translator | None = None,
+) -> dict[str, Any]:
+    """What a reader is shown as a story's title: the fields :func:`story_summary` adds for them.
+
+    ``title`` is the headline in the reader's first language the story has, else its most
+    representative one (:func:`babelwire.titles.story_title`), with its ``title_language``,
+    ``title_article_id`` and ``title_reason``; ``gist`` is one line in the reader's first language
+    (:func:`babelwire.gist.story_gist`; places and people only when the story's ``reading`` is known);
+    ``translated_title`` is the ``translator``'s version of a title in another language, if any.
+    """
+    from babelwire.gist import story_gist
+    from babelwire.titles import story_title
+
+    language = reader_languages[0] if reader_languages else "en"
+    chosen = story_title(articles, vectors, reader_languages, story.title)
+    translated = None
+    if chosen is not None and translator is not None and chosen.language != language:
+        try:
+            translated = translator.translate(chosen.text, chosen.language, language)
+        except Exception:  # a translator is an extra: its failure never hides the story
+            log.exception("translator %s failed", getattr(translator, "name", translator))
+    return {
+        "title": chosen.text if chosen else story.title,
+        "title_language": chosen.language if chosen else None,
+        "title_article_id": chosen.article_id if chosen else None,
+        "title_reason": chosen.reason if chosen else None,
+        "translated_title": translated,
+        "reader_language": language,
+        "gist": story_gist((reading or {}).get("entities", []), story.languages, language),
+    }
 
 
 def copy_summary(copy: Article) -> dict[str, Any]:
@@ -125,11 +167,14 @@ def story_analysis(
     encoder: Encoder | None = None,
     aliases: AliasBook | None = None,
     store: AnalysisCache | None = None,
+    tracker: Tracker | None = None,
 ) -> dict[str, Any]:
     """What a story's articles say: its entities, quotes, and each article's shared and unique statements.
 
-    Computed on demand by :func:`babelwire.reading.analyse_story` (cached in memory, and in ``store`` when
-    given) with ``encoder`` (default: the bundled e5) and ``aliases`` (default: ``$BABELWIRE_ALIASES``)::
+    With a ``tracker``, its stored reading (:meth:`babelwire.tracker.Tracker.reading_of`: computed once and
+    stored when missing). Else computed on demand by :func:`babelwire.reading.analyse_story` (cached in memory,
+    and in ``store`` when given) with ``encoder`` (default: the bundled e5) and ``aliases`` (default:
+    ``$BABELWIRE_ALIASES``)::
 
         {"entities": [{"id", "name", "type", "kind", "aliases": {lang: [str]}, "mentions": {lang: [...]},
                        "article_count": int, "mention_count": int, "pinned": bool}],
@@ -142,14 +187,15 @@ def story_analysis(
 
     An analysis that fails is logged and served empty: a story is always shown.
     """
-    from babelwire.reading import analyse_story
+    from babelwire.reading import analyse_story, empty_reading
 
+    if tracker is not None:
+        return tracker.reading_of(story, articles)
     try:
         return analyse_story(story.id, articles, encoder, aliases, store)
     except Exception:  # the story page and JSON must not fail because the analysis of odd text did
         log.exception("analysis of story %s failed", story.id)
-        return {"entities": [], "quotes": [], "statements": {}, "articles": {},
-                "coverage": {"by_language": {}, "summary": []}}
+        return empty_reading()
 
 
 def _timeline_key(article: Article) -> tuple[bool, datetime]:
@@ -159,22 +205,20 @@ def _timeline_key(article: Article) -> tuple[bool, datetime]:
     return False, article.published.interval()[0]
 
 
-def story_page(story: Story, articles: list[Article], copies: Sequence[Article] = ()) -> dict[str, Any]:
+def story_page(
+    story: Story,
+    articles: list[Article],
+    copies: Sequence[Article] = (),
+    analysis: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """One story as ``GET /api/stories/{id}`` serves it and the story page shows it.
 
-    :func:`story_detail` plus a ``timeline`` (article summaries by publication time, undated last),
-    the story's ``entities`` and ``quotes``, and per article the statements it ``shared`` with
-    others and those only it made (``unique``); see :func:`story_analysis`.
+    :func:`story_detail` (with ``analysis``, :func:`story_analysis`'s result, computed when not given)
+    plus a ``timeline`` (article summaries by publication time, undated last).
     """
-    analysis = story_analysis(story, articles)
-    page = story_detail(story, articles, copies=copies)
-    for article in page["articles"]:
-        statements = analysis["statements"].get(article["id"], {})
-        article["shared"] = list(statements.get("shared", []))
-        article["unique"] = list(statements.get("unique", []))
+    analysis = story_analysis(story, articles) if analysis is None else analysis
+    page = story_detail(story, articles, analysis, copies=copies)
     page["timeline"] = [article_summary(article) for article in sorted(articles, key=_timeline_key)]
-    page["entities"] = list(analysis["entities"])
-    page["quotes"] = list(analysis["quotes"])
     return page
 
 

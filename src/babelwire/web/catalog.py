@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +23,8 @@ from babelwire.langid import LanguageIdentifier
 from babelwire.settings import Settings
 from babelwire.store import Store
 from babelwire.tracker import Tracker
-from babelwire.types import Article, IngestProblem, IngestReport
+from babelwire.translate import Translator
+from babelwire.types import Article, IngestProblem, IngestReport, Story
 
 #: articles fetched from the vector index for a text query on stories
 SEMANTIC_CANDIDATES = 50
@@ -97,9 +98,14 @@ class Catalog:
         *,
         encoder: Encoder | None = None,
         language_identifier: LanguageIdentifier | None = None,
+        translator: Translator | None = None,
     ):
         self.db_path = str(db_path)
         self.settings = settings or Settings.from_env()
+        self.translator = translator
+        #: called with the ids of the stories an ingest changed (the background reader sets it); without
+        #: it they are read before :meth:`ingest` returns, when ``settings.read_at_ingest``
+        self.after_ingest: Callable[[list[int]], None] | None = None
         self._language_identifier = language_identifier
         self._lock = threading.Lock()
         self._tracker = Tracker(self.db_path, self.settings, encoder=encoder, language_identifier=language_identifier)
@@ -136,8 +142,13 @@ class Catalog:
 
     # --- reads -------------------------------------------------------------------------
 
-    def stories(self, filters: StoryFilters, limit: int, offset: int = 0) -> StoryPage:
-        """A page of stories that pass the filters: newest activity first, or most relevant first for a query."""
+    def stories(
+        self, filters: StoryFilters, limit: int, offset: int = 0, reader_languages: Sequence[str] | None = None
+    ) -> StoryPage:
+        """A page of stories that pass the filters: newest activity first, or most relevant first for a query.
+
+        Each is titled for ``reader_languages`` (default: the settings'), with a gist from its stored reading.
+        """
         with self._reading() as reader:
             store = reader.store
             if filters.query:
@@ -148,8 +159,19 @@ class Catalog:
                 page_ids = store.find_story_ids(**filters.store_filters(), limit=limit, offset=offset)
             found = {story.id: story for story in store.stories(story_ids=page_ids)}
             articles = store.articles_of_stories(list(found))
-        summaries = [views.story_summary(found[i], articles[i]) for i in page_ids if i in found]
+            titles = {story_id: self._title(reader, found[story_id], articles[story_id], reader_languages)
+                      for story_id in found}
+        summaries = [{**views.story_summary(found[i], articles[i]), **titles[i]} for i in page_ids if i in found]
         return StoryPage(summaries, total, limit, offset)
+
+    def _title(self, reader: Tracker, story: Story, articles: list[Article],
+               reader_languages: Sequence[str] | None, reading: dict[str, Any] | None = None) -> dict[str, Any]:
+        """:func:`views.reader_title` of a story; its gist names places and people when its reading is stored."""
+        vectors = reader.store.embeddings([article.id for article in articles])
+        if reading is None:
+            reading = reader.stored_reading(articles)
+        return views.reader_title(story, articles, vectors, reader_languages or self.settings.reader_languages,
+                                  reading, self.translator)
 
     def _rank_for_query(self, store: Store, filters: StoryFilters) -> list[int]:
         """Ids of the stories a text query finds, fusing semantic hits and keyword matches by rank."""
@@ -167,14 +189,47 @@ class Catalog:
         )
         return fuse_rankings(semantic, keyword)
 
-    def story(self, story_id: int) -> dict[str, Any] | None:
-        """One story (an id of a merged story leads to its successor) as :func:`views.story_page`."""
+    def story(self, story_id: int, reader_languages: Sequence[str] | None = None) -> dict[str, Any] | None:
+        """One story (an id of a merged story leads to its successor) as :func:`views.story_page`, titled for
+        ``reader_languages`` (:func:`views.reader_title`).
+
+        Its reading is the stored one; when none is stored (yet) it is computed once, however many
+        requests ask for it meanwhile, and stored.
+        """
         if not -(2**63) <= story_id < 2**63:  # no store can hold it (and SQLite would raise on it)
             return None
         with self._reading() as reader:
             found = reader.story(story_id)
-            copies = [] if found is None else reader.story_copies(found[0].id)
-        return None if found is None else views.story_page(*found, copies=copies)
+            if found is None:
+                return None
+            story, articles = found
+            copies = reader.story_copies(story.id)
+            analysis = views.story_analysis(story, articles, tracker=reader)
+            title = self._title(reader, story, articles, reader_languages, analysis)
+        return {**views.story_page(story, articles, copies=copies, analysis=analysis), **title}
+
+    def warm_up(self) -> None:
+        """Load now what the first story page would otherwise load (the reading's modules, the name of its
+        encoder, CLDR's data for the default reader language), so that a fresh server answers its first
+        request as fast as the next ones."""
+        from babelwire.gist import story_gist
+
+        with self._reading() as reader:
+            reader.reading_key([])
+        for language in self.settings.reader_languages[:1]:
+            story_gist([{"id": "country:FR", "kind": "place"}], {language: 1}, language)
+
+    def unread_story_ids(self) -> list[int]:
+        """Live stories without a stored reading of their current articles, newest activity first."""
+        with self._reading() as reader:
+            ids = [story.id for story in reader.stories()]
+            articles = reader.store.articles_of_stories(ids)
+            return [story_id for story_id in ids if reader.stored_reading(articles[story_id]) is None]
+
+    def read_story(self, story_id: int) -> None:
+        """Compute and store a story's reading unless it is stored (what the background reader does)."""
+        with self._reading() as reader:
+            reader.read_stories([story_id])
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article as :func:`views.article_detail`, or ``None``."""
@@ -217,6 +272,12 @@ class Catalog:
         report = IngestReport()
         size = self.settings.ingest_batch_size
         for start in range(0, len(items), size):
-            with self._tracking() as tracker:
-                _add_report(report, tracker.add(items[start : start + size]))
+            with self._tracking() as tracker:  # the stories are read after, by the caller, not under the lock
+                _add_report(report, tracker.add(items[start : start + size], read=False))
+        changed = report.story_ids()
+        if self.after_ingest is not None:
+            self.after_ingest(changed)
+        elif self.settings.read_at_ingest:
+            with self._reading() as reader:
+                reader.read_stories(changed)
         return views.ingest_summary(report)

@@ -21,9 +21,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.templating import Jinja2Templates
 
 from babelwire import views
+from babelwire.reader_languages import reader_languages
 from babelwire.settings import MAX_OFFSET, MAX_QUERY_CHARS
 from babelwire.web import CatalogDep
-from babelwire.web.catalog import StoryFilters
+from babelwire.web.catalog import Catalog, StoryFilters
+from babelwire.web.story_view import story_reading
 
 WEB_DIR = Path(__file__).parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -105,6 +107,12 @@ def _environment() -> jinja2.Environment:
 
 
 templates = Jinja2Templates(env=_environment())
+
+
+def compile_templates() -> None:
+    """Compile every page template now rather than on its first request."""
+    for name in ("river.html", "story.html", "entity.html", "error.html"):
+        templates.get_template(name)
 page_router = APIRouter(include_in_schema=False)
 
 
@@ -122,16 +130,19 @@ def _parse_date(value: str, label: str) -> date | None:
 
 
 def _story_card(story: dict[str, Any]) -> dict[str, Any]:
-    """A story summary with what its card shows besides: outlets, the language of its title, and the
-    span of its articles' publication dates (``first_seen``/``last_seen`` count an undated article at
-    its ingest time, which would read as a publication date here)."""
-    title_language = next((a["language"] for a in story["articles"] if a["title"] == story["title"]), None)
+    """A story summary with what its card shows besides: outlets, and the span of its articles'
+    publication dates (``first_seen``/``last_seen`` count an undated article at its ingest time,
+    which would read as a publication date here)."""
     dated = sorted(a["published"] for a in story["articles"] if a["published"])
     return {
         **story, "outlets": views.story_outlets(story["articles"] + story.get("copies", [])),
-        "title_language": title_language,
         "published_span": (dated[0], dated[-1]) if dated else (None, None),
     }
+
+
+def _readers(request: Request, catalog: Catalog) -> tuple[str, ...]:
+    """The reader's languages: the browser's Accept-Language, else the server's ``reader_languages``."""
+    return reader_languages(request.headers.get("accept-language"), catalog.settings.reader_languages)
 
 
 def _page_url(path: str, params: dict[str, str], offset: int) -> str:
@@ -185,7 +196,7 @@ def river(
     except ValueError as exc:
         context["error"] = str(exc)
         return templates.TemplateResponse(request, "river.html", context, status_code=400)
-    page = catalog.stories(filters, PAGE_SIZE, offset)
+    page = catalog.stories(filters, PAGE_SIZE, offset, _readers(request, catalog))
     context.update(
         stories=[_story_card(story) for story in page.stories], total=page.total,
         pages=_pager("/", form, page.total, offset),
@@ -195,15 +206,21 @@ def river(
 
 @page_router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, catalog: CatalogDep, story_id: int) -> Response:
-    """One story: its timeline, its articles side by side by language, entities and quotes when known."""
-    found = catalog.story(story_id)
+    """One story read for the reader: who said what in each language side by side, what each language alone
+    reports, its entities with their spellings, its timeline and its articles by language."""
+    found = catalog.story(story_id, _readers(request, catalog))
     if found is None:
         raise HTTPException(404, f"There is no story {story_id}.")
     if found["id"] != story_id:  # merged into another story
         return RedirectResponse(f"/stories/{found['id']}", status_code=308)
     anchors = {article["id"]: f"article-{number}" for number, article in enumerate(found["articles"], start=1)}
+    columns = _language_columns(found["articles"])
     context = {
-        "story": _story_card(found), "anchors": anchors, "columns": _language_columns(found["articles"]),
+        "story": _story_card(found), "anchors": anchors, "columns": columns,
+        "reading": story_reading(found, [column["language"] for column in columns]),
+        "language_sizes": {column["language"]: len(column["articles"]) for column in columns},
+        "inferred": {a["id"]: a["published_inferred"] for a in found["articles"] if not a["published"]
+                     and a.get("published_inferred")},
         "query": "",
     }
     return templates.TemplateResponse(request, "story.html", context)
