@@ -20,6 +20,7 @@ def _languages() -> frozenset[str]:
         from simplemma.strategies.dictionaries.dictionary_factory import SUPPORTED_LANGUAGES
     except ImportError:
         return frozenset()
+    _shared_factory()  # before simplemma's first look-up, so that it keeps enough languages
     return frozenset(SUPPORTED_LANGUAGES)
 
 
@@ -88,11 +89,25 @@ def is_common_word(word: str, language: str) -> bool:
     return _fold(word, language) in table or (language == "de" and word in table)
 
 
-@lru_cache(maxsize=8)
+#: languages whose decoded dictionaries stay in memory at once: a story in a dozen languages must not decode
+#: one again for every article (Polish takes 6 s), while all 54 would hold several GB
+DICTIONARY_CACHE_SIZE = 12
+
+
+@lru_cache(maxsize=1)
+def _shared_factory():  # -> simplemma's DefaultDictionaryFactory
+    """simplemma's process-wide dictionary factory, which ``lemmatize`` and ``is_known`` use too, with room
+    for :data:`DICTIONARY_CACHE_SIZE` languages (its own default keeps 8, and a second factory of ours would
+    decode every dictionary twice)."""
+    from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY as factory
+
+    factory._get_dictionary = lru_cache(maxsize=DICTIONARY_CACHE_SIZE)(factory._get_dictionary_uncached)
+    return factory
+
+
+@lru_cache(maxsize=DICTIONARY_CACHE_SIZE)
 def _dictionary(code: str) -> dict[str, str] | None:
     try:  # the dictionary itself: is_known() also answers True for proper names given in lower case
-        from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
-
-        return DefaultDictionaryFactory().get_dictionary(code)
+        return _shared_factory().get_dictionary(code)
     except (ImportError, ValueError, OSError):
         return None
