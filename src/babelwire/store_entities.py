@@ -1,0 +1,257 @@
+"""The entity index's tables and queries, part of :class:`babelwire.store.Store` on both backends.
+
+``entities`` holds one row per entry (its readable ``key``, display name and type); the other tables
+hold what each story's reading said about it, keyed by story so that a story read again replaces its
+own rows only: ``entity_keys`` (identity keys, :mod:`babelwire.entity_index`), ``entity_spellings``,
+``entity_articles`` (mentions per article, which give the languages and first/last seen dates) and
+``entity_quotes`` (quotes by and about the entity). ``entity_index_stories`` records which reading of
+each story the index holds. A merged story's rows count for the story it was merged into until that
+story is indexed again, which replaces them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from babelwire.entity_index import IndexedEntity, entry_key, fold_spelling
+
+#: the tables that hold a story's rows, emptied for that story before it is indexed again
+STORY_TABLES = ("entity_keys", "entity_spellings", "entity_articles", "entity_quotes")
+#: the live story a row's story stands for (a merged story's ``merged_into`` is always a live story)
+_LIVE_STORY = "COALESCE(s.merged_into, s.id)"
+#: first and last publication of the articles (an undated article's ingest time is no publication date)
+_SPAN = "MIN(a.published) AS first_seen, MAX(a.published) AS last_seen"
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count) or "NULL"
+
+
+def _like_pattern(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class EntityIndexStore:
+    """The entity index's part of the store (a mixin: :class:`babelwire.store.Store` brings the connection)."""
+
+    _like: ClassVar[str]
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def transaction(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    # --- writes ------------------------------------------------------------------------------------
+
+    def replace_story_entities(self, story_id: int, entities: Sequence[IndexedEntity],
+                               fingerprint: str | None = None) -> None:
+        """Replace what the index holds of a story (and of the stories merged into it) by ``entities``.
+
+        Each entity joins the entry it shares the most strong identity keys with (a lone surname: the one
+        entry whose full name ends so), else a new entry; entries left without a story are dropped.
+        Matching runs before the story's old rows go, so an entity read again keeps its entry.
+        """
+        with self.transaction():
+            entries: dict[int, list[IndexedEntity]] = {}
+            for entity in entities:
+                entry = self._matching_entry(entity)
+                if entry is None:
+                    entry = self._new_entry(entity)
+                entries.setdefault(entry, []).append(entity)
+            stale = [story_id, *(row[0] for row in self._execute(
+                "SELECT id FROM stories WHERE merged_into = ?", (story_id,)))]
+            for table in (*STORY_TABLES, "entity_index_stories"):
+                self._execute(f"DELETE FROM {table} WHERE story_id IN ({_marks(len(stale))})", stale)
+            self._insert_rows(story_id, entries)
+            self._execute("DELETE FROM entities WHERE NOT EXISTS "
+                          "(SELECT 1 FROM entity_keys k WHERE k.entity_id = entities.id)")
+            self._execute("INSERT INTO entity_index_stories (story_id, fingerprint, indexed_at) VALUES (?, ?, ?)",
+                          (story_id, fingerprint, datetime.now(UTC).isoformat(timespec="seconds")))
+
+    def clear_entity_index(self) -> None:
+        """Empty the index (story ids changed: :meth:`babelwire.store.Store.replace_stories`)."""
+        for table in (*STORY_TABLES, "entity_index_stories", "entities"):
+            self._execute(f"DELETE FROM {table}")
+
+    def _matching_entry(self, entity: IndexedEntity) -> int | None:
+        keys = sorted(entity.strong_keys)
+        row = self._execute(
+            f"SELECT entity_id, COUNT(*) AS n FROM entity_keys WHERE strong = 1 AND key IN ({_marks(len(keys))}) "
+            "GROUP BY entity_id ORDER BY n DESC, entity_id LIMIT 1", keys).fetchone()
+        if row is not None:
+            return int(row[0])
+        if not entity.lone_person:
+            return None
+        owners = self._execute(
+            f"SELECT DISTINCT entity_id FROM entity_keys WHERE strong = 0 AND key IN ({_marks(len(keys))})", keys
+        ).fetchall()
+        return int(owners[0][0]) if len(owners) == 1 else None  # a surname two people share joins neither
+
+    def _new_entry(self, entity: IndexedEntity) -> int:
+        base = key = entry_key(entity.type, entity.name, entity.anchor)
+        number = 2
+        while self._execute("SELECT 1 FROM entities WHERE key = ?", (key,)).fetchone():
+            key, number = f"{base}-{number}", number + 1
+        self._execute("INSERT INTO entities (key, name, folded_name, type, anchor) VALUES (?, ?, ?, ?, ?)",
+                      (key, entity.name, fold_spelling(entity.name), entity.type, entity.anchor))
+        return int(self._execute("SELECT id FROM entities WHERE key = ?", (key,)).fetchone()[0])
+
+    def _insert_rows(self, story_id: int, entries: dict[int, list[IndexedEntity]]) -> None:
+        keys, spellings, articles, quotes = set(), set(), {}, {}
+        for entry, found in entries.items():
+            for entity in found:
+                keys.update((entry, story_id, key, 1) for key in entity.strong_keys)
+                keys.update((entry, story_id, key, 0) for key in entity.weak_keys - entity.strong_keys)
+                spellings.update((entry, story_id, language, spelling, fold_spelling(spelling))
+                                 for language, spelling in entity.spellings)
+                for (article_id, language), count in entity.mentions.items():
+                    row = (entry, story_id, article_id, language)
+                    articles[row] = articles.get(row, 0) + count
+                for quote in entity.quotes:
+                    quotes[(entry, quote.quote_id, quote.role)] = (
+                        entry, story_id, quote.role, quote.quote_id, quote.article_id, quote.language, quote.text,
+                        quote.speaker)
+        # a key both strong and weak for one entry (two story entities joined it) stays strong
+        strong = {(entry, key) for entry, _, key, is_strong in keys if is_strong}
+        keys = {row for row in keys if row[3] or (row[0], row[2]) not in strong}
+        self._executemany("INSERT INTO entity_keys (entity_id, story_id, key, strong) VALUES (?, ?, ?, ?)",
+                          sorted(keys))
+        self._executemany("INSERT INTO entity_spellings (entity_id, story_id, language, spelling, folded) "
+                          "VALUES (?, ?, ?, ?, ?)", sorted(spellings))
+        self._executemany("INSERT INTO entity_articles (entity_id, story_id, article_id, language, mentions) "
+                          "VALUES (?, ?, ?, ?, ?)", [(*row, count) for row, count in sorted(articles.items())])
+        self._executemany("INSERT INTO entity_quotes (entity_id, story_id, role, quote_id, article_id, language, "
+                          "text, speaker) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", list(quotes.values()))
+
+    # --- reads -------------------------------------------------------------------------------------
+
+    def indexed_fingerprint(self, story_id: int) -> str | None:
+        """The fingerprint of the reading the index holds of a story (``None``: not indexed, or no fingerprint)."""
+        row = self._execute("SELECT fingerprint FROM entity_index_stories WHERE story_id = ?", (story_id,)).fetchone()
+        return row[0] if row else None
+
+    def indexed_story_count(self) -> int:
+        """How many live stories the index holds a reading of."""
+        return int(self._execute(
+            "SELECT COUNT(*) FROM entity_index_stories i JOIN stories s ON s.id = i.story_id "
+            "WHERE s.merged_into IS NULL").fetchone()[0])
+
+    def unindexed_story_ids(self) -> list[int]:
+        """Live stories the index holds no reading of, newest first."""
+        return [row[0] for row in self._execute(
+            "SELECT s.id FROM stories s WHERE s.merged_into IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM entity_index_stories i WHERE i.story_id = s.id) ORDER BY s.updated_at DESC, s.id DESC")]
+
+    def find_entity_ids(self, name: str, keys: Sequence[str] = ()) -> list[int]:
+        """Entries a name stands for, the most covered first: its key, a name or spelling, else ``keys``.
+
+        ``keys`` are the name's possible identity keys (:func:`babelwire.entity_index.lookup_keys`).
+        """
+        row = self._execute("SELECT id FROM entities WHERE key = ?", (name.strip(),)).fetchone()
+        if row is not None:
+            return [int(row[0])]
+        folded = fold_spelling(name)
+        found = [row[0] for row in self._execute(
+            "SELECT id FROM entities WHERE folded_name = ? "
+            "UNION SELECT entity_id FROM entity_spellings WHERE folded = ?", (folded, folded))]
+        if not found and keys:
+            keys = sorted(keys)
+            found = [row[0] for row in self._execute(
+                f"SELECT DISTINCT entity_id FROM entity_keys WHERE key IN ({_marks(len(keys))})", keys)]
+        return [entity["id"] for entity in self.entity_summaries(entity_ids=found)]
+
+    def _entity_filter(self, query: str | None, kind: str | None,
+                       entity_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+        where, params = ["1 = 1"], []
+        if query:
+            pattern = _like_pattern(fold_spelling(query))
+            where.append(f"(e.folded_name {self._like} ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM entity_spellings sp "
+                         f"WHERE sp.entity_id = e.id AND sp.folded {self._like} ? ESCAPE '\\'))")
+            params += [pattern, pattern]
+        if kind:
+            where.append("e.type = ?")
+            params.append(kind)
+        if entity_ids is not None:
+            where.append(f"e.id IN ({_marks(len(entity_ids))})")
+            params += list(entity_ids)
+        return " AND ".join(where), params
+
+    def count_entities(self, query: str | None = None, kind: str | None = None) -> int:
+        """How many entries :meth:`entity_summaries` lists without a limit."""
+        where, params = self._entity_filter(query, kind, None)
+        return int(self._execute(f"SELECT COUNT(*) FROM entities e WHERE {where}", params).fetchone()[0])
+
+    def entity_summaries(
+        self,
+        query: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        entity_ids: Sequence[int] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Entries with their counts, languages and first/last seen, those in the most stories first.
+
+        ``query`` keeps the entries with a name or spelling containing it (case and accents ignored),
+        ``kind`` those of one type (person, organisation, place).
+        """
+        where, params = self._entity_filter(query, kind, entity_ids)
+        sql = (
+            f"SELECT e.id, e.key, e.name, e.type, COUNT(DISTINCT {_LIVE_STORY}) AS story_count, "
+            f"COUNT(DISTINCT ea.article_id) AS article_count, SUM(ea.mentions) AS mention_count, {_SPAN} "
+            "FROM entities e JOIN entity_articles ea ON ea.entity_id = e.id JOIN stories s ON s.id = ea.story_id "
+            f"LEFT JOIN articles a ON a.id = ea.article_id WHERE {where} GROUP BY e.id, e.key, e.name, e.type "
+            "ORDER BY story_count DESC, article_count DESC, e.name, e.id"
+        )
+        if limit is not None:
+            sql, params = sql + " LIMIT ? OFFSET ?", [*params, limit, offset]
+        entries = {row["id"]: {
+            "id": int(row["id"]), "key": row["key"], "name": row["name"], "type": row["type"],
+            "story_count": int(row["story_count"]), "article_count": int(row["article_count"]),
+            "mention_count": int(row["mention_count"] or 0), "languages": {},
+            "first_seen": row["first_seen"], "last_seen": row["last_seen"],
+        } for row in self._execute(sql, params).fetchall()}
+        if entries:
+            for row in self._execute(
+                "SELECT entity_id, language, COUNT(DISTINCT article_id) AS n FROM entity_articles "
+                f"WHERE entity_id IN ({_marks(len(entries))}) GROUP BY entity_id, language "
+                "ORDER BY entity_id, n DESC, language", list(entries)):
+                entries[row["entity_id"]]["languages"][row["language"]] = int(row["n"])
+        return list(entries.values())
+
+    def entity_spellings(self, entity_id: int) -> dict[str, list[str]]:
+        """An entry's spellings by language (the most used first), over every story it is in."""
+        spellings: dict[str, list[str]] = {}
+        for row in self._execute(
+            "SELECT language, spelling, COUNT(DISTINCT story_id) AS n FROM entity_spellings WHERE entity_id = ? "
+            "GROUP BY language, spelling ORDER BY language, n DESC, spelling", (entity_id,)):
+            spellings.setdefault(row["language"], []).append(row["spelling"])
+        return spellings
+
+    def entity_quotes(self, entity_id: int, role: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """Quotes by (``role="by"``) or about (``"about"``) an entry, newest article first."""
+        sql = (
+            "SELECT q.quote_id, q.article_id, q.language, q.text, q.speaker, "
+            f"{_LIVE_STORY} AS story_id, a.published, a.source, a.url FROM entity_quotes q "
+            "JOIN stories s ON s.id = q.story_id LEFT JOIN articles a ON a.id = q.article_id "
+            "WHERE q.entity_id = ? AND q.role = ? ORDER BY a.published IS NULL, a.published DESC, q.quote_id"
+        )
+        params: list[Any] = [entity_id, role]
+        if limit is not None:
+            sql, params = sql + " LIMIT ?", [*params, limit]
+        return [{"id": row["quote_id"], "text": row["text"], "speaker": row["speaker"], "language": row["language"],
+                 "article_id": row["article_id"], "story_id": int(row["story_id"]), "published": row["published"],
+                 "source": row["source"], "url": row["url"]}
+                for row in self._execute(sql, params)]
+
+    def iter_entity_spellings(self) -> Iterator[tuple[int, str, str]]:
+        """``(entry id, language, spelling)`` of the whole index, by entry (for exports)."""
+        for row in self._execute("SELECT DISTINCT entity_id, language, spelling FROM entity_spellings "
+                                 "ORDER BY entity_id, language, spelling"):
+            yield int(row[0]), row[1], row[2]
