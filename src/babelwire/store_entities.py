@@ -149,14 +149,13 @@ class EntityIndexStore:
             "SELECT s.id FROM stories s WHERE s.merged_into IS NULL AND NOT EXISTS "
             "(SELECT 1 FROM entity_index_stories i WHERE i.story_id = s.id) ORDER BY s.updated_at DESC, s.id DESC")]
 
-    def find_entity_ids(self, name: str, keys: Sequence[str] = ()) -> list[int]:
-        """Entries a name stands for, the most covered first: its key, a name or spelling, else ``keys``.
-
-        ``keys`` are the name's possible identity keys (:func:`babelwire.entity_index.lookup_keys`).
-        """
+    def find_entities(self, name: str, keys: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Entries a name stands for (as :meth:`entity_summaries`), the most covered first: the entry whose
+        key it is, else those with it as name or spelling (case and accents ignored), else those with one
+        of ``keys``, the name's possible identity keys (:func:`babelwire.entity_index.lookup_keys`)."""
         row = self._execute("SELECT id FROM entities WHERE key = ?", (name.strip(),)).fetchone()
         if row is not None:
-            return [int(row[0])]
+            return self.entity_summaries(entity_ids=[int(row[0])])
         folded = fold_spelling(name)
         found = [row[0] for row in self._execute(
             "SELECT id FROM entities WHERE folded_name = ? "
@@ -165,7 +164,7 @@ class EntityIndexStore:
             keys = sorted(keys)
             found = [row[0] for row in self._execute(
                 f"SELECT DISTINCT entity_id FROM entity_keys WHERE key IN ({_marks(len(keys))})", keys)]
-        return [entity["id"] for entity in self.entity_summaries(entity_ids=found)]
+        return self.entity_summaries(entity_ids=found) if found else []
 
     def _entity_filter(self, query: str | None, kind: str | None,
                        entity_ids: Sequence[int] | None) -> tuple[str, list[Any]]:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from babelwire.canonical import AliasBook
     from babelwire.encoders import Encoder
     from babelwire.reading import AnalysisCache
+    from babelwire.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -220,3 +221,32 @@ def languages_table(identified: Sequence[str]) -> list[dict[str, Any]]:
     return [{"code": code, "name": language_name(code), "identified": code in identified,
              "reading": code in SUPPORTED_LANGUAGES}
             for code in sorted(set(identified) | set(SUPPORTED_LANGUAGES))]
+
+
+# --- the entity index and outlets ------------------------------------------------------------------------------
+
+
+def entity_rows(
+    store: Store,
+    query: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Entries of the entity index (``GET /api/entities``), those in the most stories first.
+
+    Each row: ``id``, ``key`` (what ``/entities/{key}`` resolves), ``name``, ``type``, ``story_count``,
+    ``article_count``, ``mention_count``, ``languages`` (articles per language), ``first_seen``/``last_seen``
+    (publication dates of its dated articles) and ``spellings`` (names as written, by language).
+    ``query`` keeps the entries with a name or spelling containing it (case and accents ignored);
+    ``kind``: person, organisation or place.
+    """
+    rows = store.entity_summaries(query=query, kind=kind, limit=limit, offset=offset)
+    for row in rows:
+        row["spellings"] = store.entity_spellings(row["id"])
+    return rows
+
+
+def outlet_detail(summary: dict[str, Any], stories: list[dict[str, Any]], total: int) -> dict[str, Any]:
+    """An outlet (:meth:`babelwire.store.Store.outlet_summary`) with one page of its stories."""
+    return {**summary, "stories": stories, "story_total": total}
