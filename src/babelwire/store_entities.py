@@ -59,12 +59,12 @@ class EntityIndexStore:
         Matching runs before the story's old rows go, so an entity read again keeps its entry.
         """
         with self.transaction():
-            entries: dict[int, list[IndexedEntity]] = {}
+            entries: dict[int, list[tuple[IndexedEntity, bool]]] = {}
             for entity in entities:
-                entry = self._matching_entry(entity)
+                entry, by_surname = self._matching_entry(entity)
                 if entry is None:
                     entry = self._new_entry(entity)
-                entries.setdefault(entry, []).append(entity)
+                entries.setdefault(entry, []).append((entity, by_surname))
             stale = [story_id, *(row[0] for row in self._execute(
                 "SELECT id FROM stories WHERE merged_into = ?", (story_id,)))]
             for table in (*STORY_TABLES, "entity_index_stories"):
@@ -80,19 +80,22 @@ class EntityIndexStore:
         for table in (*STORY_TABLES, "entity_index_stories", "entities"):
             self._execute(f"DELETE FROM {table}")
 
-    def _matching_entry(self, entity: IndexedEntity) -> int | None:
+    def _matching_entry(self, entity: IndexedEntity) -> tuple[int | None, bool]:
+        """The entry an entity joins, if any, and whether it joined by a surname (weak keys) only."""
         keys = sorted(entity.strong_keys)
         row = self._execute(
             f"SELECT entity_id, COUNT(*) AS n FROM entity_keys WHERE strong = 1 AND key IN ({_marks(len(keys))}) "
             "GROUP BY entity_id ORDER BY n DESC, entity_id LIMIT 1", keys).fetchone()
         if row is not None:
-            return int(row[0])
+            return int(row[0]), False
         if not entity.lone_person:
-            return None
+            return None, False
         owners = self._execute(
             f"SELECT DISTINCT entity_id FROM entity_keys WHERE strong = 0 AND key IN ({_marks(len(keys))})", keys
         ).fetchall()
-        return int(owners[0][0]) if len(owners) == 1 else None  # a surname two people share joins neither
+        if len(owners) != 1:  # a surname two people share joins neither
+            return None, False
+        return int(owners[0][0]), True
 
     def _new_entry(self, entity: IndexedEntity) -> int:
         base = key = entry_key(entity.type, entity.name, entity.anchor)
@@ -103,11 +106,12 @@ class EntityIndexStore:
                       (key, entity.name, fold_spelling(entity.name), entity.type, entity.anchor))
         return int(self._execute("SELECT id FROM entities WHERE key = ?", (key,)).fetchone()[0])
 
-    def _insert_rows(self, story_id: int, entries: dict[int, list[IndexedEntity]]) -> None:
+    def _insert_rows(self, story_id: int, entries: dict[int, list[tuple[IndexedEntity, bool]]]) -> None:
         keys, spellings, articles, quotes = set(), set(), {}, {}
         for entry, found in entries.items():
-            for entity in found:
-                keys.update((entry, story_id, key, 1) for key in entity.strong_keys)
+            for entity, by_surname in found:
+                # a surname that joined a full name stays a weak key of it: it must not draw in a namesake later
+                keys.update((entry, story_id, key, 0 if by_surname else 1) for key in entity.strong_keys)
                 keys.update((entry, story_id, key, 0) for key in entity.weak_keys - entity.strong_keys)
                 spellings.update((entry, story_id, language, spelling, fold_spelling(spelling))
                                  for language, spelling in entity.spellings)
