@@ -178,6 +178,7 @@ def river(
     context: dict[str, Any] = {
         "form": form, "query": form["q"], "languages": list(catalog.languages().items()),
         "stories": [], "total": 0, "pages": {"newer": None, "older": None}, "error": None,
+        "every_outlet": _page_url("/", {**form, "outlet": ""}, 0),
     }
     try:
         filters = StoryFilters(
