@@ -130,9 +130,13 @@ MIGRATIONS: tuple[str, ...] = (
         name TEXT NOT NULL,
         folded_name TEXT NOT NULL,
         type TEXT NOT NULL,
-        anchor TEXT
+        anchor TEXT,
+        story_count INTEGER NOT NULL DEFAULT 0,
+        article_count INTEGER NOT NULL DEFAULT 0,
+        mention_count INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX entities_folded_name ON entities(folded_name);
+    CREATE INDEX entities_rank ON entities(story_count, article_count);
     CREATE TABLE entity_keys (
         entity_id INTEGER NOT NULL REFERENCES entities(id),
         story_id INTEGER NOT NULL,
@@ -501,6 +505,7 @@ class Store(EntityIndexStore, OutletStore):
             "INSERT INTO story_merges (source_id, target_id, article_id, score, merged_at) VALUES (?, ?, ?, ?, ?)",
             (source_id, target_id, article_id, score, now),
         )
+        self.refresh_entity_counts_after_merge(target_id)
 
     def replace_stories(self, assignments: Sequence[tuple[int, int, float | None]], titles: dict[int, str]) -> None:
         """Drop every story and merge record, then store new ``(key, story, score)`` assignments.

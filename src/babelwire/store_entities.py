@@ -11,7 +11,7 @@ story is indexed again, which replaces them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -67,13 +67,39 @@ class EntityIndexStore:
                 entries.setdefault(entry, []).append((entity, by_surname))
             stale = [story_id, *(row[0] for row in self._execute(
                 "SELECT id FROM stories WHERE merged_into = ?", (story_id,)))]
+            touched = set(entries) | self._entities_of_stories(stale)
             for table in (*STORY_TABLES, "entity_index_stories"):
                 self._execute(f"DELETE FROM {table} WHERE story_id IN ({_marks(len(stale))})", stale)
             self._insert_rows(story_id, entries)
             self._execute("DELETE FROM entities WHERE NOT EXISTS "
                           "(SELECT 1 FROM entity_keys k WHERE k.entity_id = entities.id)")
+            self.refresh_entity_counts(touched)
             self._execute("INSERT INTO entity_index_stories (story_id, fingerprint, indexed_at) VALUES (?, ?, ?)",
                           (story_id, fingerprint, datetime.now(UTC).isoformat(timespec="seconds")))
+
+    def _entities_of_stories(self, story_ids: Sequence[int]) -> set[int]:
+        return {int(row[0]) for row in self._execute(
+            f"SELECT DISTINCT entity_id FROM entity_articles WHERE story_id IN ({_marks(len(story_ids))})",
+            list(story_ids))}
+
+    def refresh_entity_counts(self, entity_ids: Iterable[int]) -> None:
+        """Recount the stories (live ones: a merged story counts as its successor), articles and mentions of
+        entries; the counts are kept on ``entities`` so that listing and ranking the index reads no other table."""
+        ids = sorted(entity_ids)
+        if not ids:
+            return
+        self._execute(
+            f"UPDATE entities SET story_count = (SELECT COUNT(DISTINCT {_LIVE_STORY}) FROM entity_articles ea "
+            "JOIN stories s ON s.id = ea.story_id WHERE ea.entity_id = entities.id), "
+            "article_count = (SELECT COUNT(DISTINCT article_id) FROM entity_articles WHERE entity_id = entities.id), "
+            "mention_count = (SELECT COALESCE(SUM(mentions), 0) FROM entity_articles WHERE entity_id = entities.id) "
+            f"WHERE id IN ({_marks(len(ids))})", ids)
+
+    def refresh_entity_counts_after_merge(self, target_id: int) -> None:
+        """Recount the entries of the stories now merged into ``target_id`` (they count as it)."""
+        merged = [row[0] for row in self._execute("SELECT id FROM stories WHERE merged_into = ?", (target_id,))]
+        if merged:
+            self.refresh_entity_counts(self._entities_of_stories([target_id, *merged]))
 
     def clear_entity_index(self) -> None:
         """Empty the index (story ids changed: :meth:`babelwire.store.Store.replace_stories`)."""
@@ -205,27 +231,26 @@ class EntityIndexStore:
         ``kind`` those of one type (person, organisation, place).
         """
         where, params = self._entity_filter(query, kind, entity_ids)
-        sql = (
-            f"SELECT e.id, e.key, e.name, e.type, COUNT(DISTINCT {_LIVE_STORY}) AS story_count, "
-            f"COUNT(DISTINCT ea.article_id) AS article_count, SUM(ea.mentions) AS mention_count, {_SPAN} "
-            "FROM entities e JOIN entity_articles ea ON ea.entity_id = e.id JOIN stories s ON s.id = ea.story_id "
-            f"LEFT JOIN articles a ON a.id = ea.article_id WHERE {where} GROUP BY e.id, e.key, e.name, e.type "
-            "ORDER BY story_count DESC, article_count DESC, e.name, e.id"
-        )
+        sql = (f"SELECT e.id, e.key, e.name, e.type, e.story_count, e.article_count, e.mention_count FROM entities e "
+               f"WHERE {where} ORDER BY e.story_count DESC, e.article_count DESC, e.name, e.id")
         if limit is not None:
             sql, params = sql + " LIMIT ? OFFSET ?", [*params, limit, offset]
-        entries = {row["id"]: {
+        entries = {int(row["id"]): {
             "id": int(row["id"]), "key": row["key"], "name": row["name"], "type": row["type"],
             "story_count": int(row["story_count"]), "article_count": int(row["article_count"]),
-            "mention_count": int(row["mention_count"] or 0), "languages": {},
-            "first_seen": row["first_seen"], "last_seen": row["last_seen"],
+            "mention_count": int(row["mention_count"]), "languages": {}, "first_seen": None, "last_seen": None,
         } for row in self._execute(sql, params).fetchall()}
-        if entries:
-            for row in self._execute(
-                "SELECT entity_id, language, COUNT(DISTINCT article_id) AS n FROM entity_articles "
-                f"WHERE entity_id IN ({_marks(len(entries))}) GROUP BY entity_id, language "
-                "ORDER BY entity_id, n DESC, language", list(entries)):
-                entries[row["entity_id"]]["languages"][row["language"]] = int(row["n"])
+        if not entries:
+            return []
+        ids, marks = list(entries), _marks(len(entries))
+        for row in self._execute(
+            f"SELECT ea.entity_id, {_SPAN} FROM entity_articles ea JOIN articles a ON a.id = ea.article_id "
+            f"WHERE ea.entity_id IN ({marks}) GROUP BY ea.entity_id", ids):
+            entries[int(row["entity_id"])].update(first_seen=row["first_seen"], last_seen=row["last_seen"])
+        for row in self._execute(
+            "SELECT entity_id, language, COUNT(DISTINCT article_id) AS n FROM entity_articles "
+            f"WHERE entity_id IN ({marks}) GROUP BY entity_id, language ORDER BY entity_id, n DESC, language", ids):
+            entries[int(row["entity_id"])]["languages"][row["language"]] = int(row["n"])
         return list(entries.values())
 
     def entity_spellings(self, entity_id: int) -> dict[str, list[str]]:

@@ -90,9 +90,13 @@ MIGRATIONS: tuple[str, ...] = (
         name TEXT COLLATE "C" NOT NULL,
         folded_name TEXT COLLATE "C" NOT NULL,
         type TEXT COLLATE "C" NOT NULL,
-        anchor TEXT COLLATE "C"
+        anchor TEXT COLLATE "C",
+        story_count INTEGER NOT NULL DEFAULT 0,
+        article_count INTEGER NOT NULL DEFAULT 0,
+        mention_count INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX entities_folded_name ON entities(folded_name);
+    CREATE INDEX entities_rank ON entities(story_count, article_count);
     CREATE TABLE entity_keys (
         entity_id BIGINT NOT NULL REFERENCES entities(id),
         story_id BIGINT NOT NULL,
