@@ -133,7 +133,10 @@ MIGRATIONS: tuple[str, ...] = (
         anchor TEXT,
         story_count INTEGER NOT NULL DEFAULT 0,
         article_count INTEGER NOT NULL DEFAULT 0,
-        mention_count INTEGER NOT NULL DEFAULT 0
+        mention_count INTEGER NOT NULL DEFAULT 0,
+        first_seen TEXT,
+        last_seen TEXT,
+        languages TEXT NOT NULL DEFAULT '{}'
     );
     CREATE INDEX entities_folded_name ON entities(folded_name);
     CREATE INDEX entities_rank ON entities(story_count, article_count);

@@ -1,6 +1,8 @@
 """The entity index's tables and queries, part of :class:`babelwire.store.Store` on both backends.
 
-``entities`` holds one row per entry (its readable ``key``, display name and type); the other tables
+``entities`` holds one row per entry (its readable ``key``, display name and type, and its counts,
+languages and first/last publication, recounted whenever a story of it is indexed or merged, so that
+listing the index reads this table alone); the other tables
 hold what each story's reading said about it, keyed by story so that a story read again replaces its
 own rows only: ``entity_keys`` (identity keys, :mod:`babelwire.entity_index`), ``entity_spellings``,
 ``entity_articles`` (mentions per article, which give the languages and first/last seen dates) and
@@ -11,6 +13,7 @@ story is indexed again, which replaces them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -22,8 +25,6 @@ from babelwire.entity_index import IndexedEntity, entry_key, fold_spelling
 STORY_TABLES = ("entity_keys", "entity_spellings", "entity_articles", "entity_quotes")
 #: the live story a row's story stands for (a merged story's ``merged_into`` is always a live story)
 _LIVE_STORY = "COALESCE(s.merged_into, s.id)"
-#: first and last publication of the articles (an undated article's ingest time is no publication date)
-_SPAN = "MIN(a.published) AS first_seen, MAX(a.published) AS last_seen"
 
 
 def _marks(count: int) -> str:
@@ -92,8 +93,19 @@ class EntityIndexStore:
             f"UPDATE entities SET story_count = (SELECT COUNT(DISTINCT {_LIVE_STORY}) FROM entity_articles ea "
             "JOIN stories s ON s.id = ea.story_id WHERE ea.entity_id = entities.id), "
             "article_count = (SELECT COUNT(DISTINCT article_id) FROM entity_articles WHERE entity_id = entities.id), "
-            "mention_count = (SELECT COALESCE(SUM(mentions), 0) FROM entity_articles WHERE entity_id = entities.id) "
-            f"WHERE id IN ({_marks(len(ids))})", ids)
+            "mention_count = (SELECT COALESCE(SUM(mentions), 0) FROM entity_articles WHERE entity_id = entities.id), "
+            "first_seen = (SELECT MIN(a.published) FROM entity_articles ea JOIN articles a ON a.id = ea.article_id "
+            "WHERE ea.entity_id = entities.id), "
+            "last_seen = (SELECT MAX(a.published) FROM entity_articles ea JOIN articles a ON a.id = ea.article_id "
+            f"WHERE ea.entity_id = entities.id) WHERE id IN ({_marks(len(ids))})", ids)
+        languages: dict[int, dict[str, int]] = {entity_id: {} for entity_id in ids}
+        for row in self._execute(
+            "SELECT entity_id, language, COUNT(DISTINCT article_id) AS n FROM entity_articles "
+            f"WHERE entity_id IN ({_marks(len(ids))}) GROUP BY entity_id, language "
+            "ORDER BY entity_id, n DESC, language", ids):
+            languages[int(row["entity_id"])][row["language"]] = int(row["n"])
+        self._executemany("UPDATE entities SET languages = ? WHERE id = ?",
+                          [(json.dumps(counts), entity_id) for entity_id, counts in languages.items()])
 
     def refresh_entity_counts_after_merge(self, target_id: int) -> None:
         """Recount the entries of the stories now merged into ``target_id`` (they count as it)."""
@@ -231,36 +243,33 @@ class EntityIndexStore:
         ``kind`` those of one type (person, organisation, place).
         """
         where, params = self._entity_filter(query, kind, entity_ids)
-        sql = (f"SELECT e.id, e.key, e.name, e.type, e.story_count, e.article_count, e.mention_count FROM entities e "
-               f"WHERE {where} ORDER BY e.story_count DESC, e.article_count DESC, e.name, e.id")
+        sql = ("SELECT e.id, e.key, e.name, e.type, e.story_count, e.article_count, e.mention_count, e.languages, "
+               f"e.first_seen, e.last_seen FROM entities e WHERE {where} "
+               "ORDER BY e.story_count DESC, e.article_count DESC, e.name, e.id")
         if limit is not None:
             sql, params = sql + " LIMIT ? OFFSET ?", [*params, limit, offset]
-        entries = {int(row["id"]): {
+        return [{
             "id": int(row["id"]), "key": row["key"], "name": row["name"], "type": row["type"],
             "story_count": int(row["story_count"]), "article_count": int(row["article_count"]),
-            "mention_count": int(row["mention_count"]), "languages": {}, "first_seen": None, "last_seen": None,
-        } for row in self._execute(sql, params).fetchall()}
-        if not entries:
-            return []
-        ids, marks = list(entries), _marks(len(entries))
-        for row in self._execute(
-            f"SELECT ea.entity_id, {_SPAN} FROM entity_articles ea JOIN articles a ON a.id = ea.article_id "
-            f"WHERE ea.entity_id IN ({marks}) GROUP BY ea.entity_id", ids):
-            entries[int(row["entity_id"])].update(first_seen=row["first_seen"], last_seen=row["last_seen"])
-        for row in self._execute(
-            "SELECT entity_id, language, COUNT(DISTINCT article_id) AS n FROM entity_articles "
-            f"WHERE entity_id IN ({marks}) GROUP BY entity_id, language ORDER BY entity_id, n DESC, language", ids):
-            entries[int(row["entity_id"])]["languages"][row["language"]] = int(row["n"])
-        return list(entries.values())
+            "mention_count": int(row["mention_count"]), "languages": json.loads(row["languages"]),
+            "first_seen": row["first_seen"], "last_seen": row["last_seen"],
+        } for row in self._execute(sql, params).fetchall()]
 
     def entity_spellings(self, entity_id: int) -> dict[str, list[str]]:
         """An entry's spellings by language (the most used first), over every story it is in."""
-        spellings: dict[str, list[str]] = {}
+        return self.spellings_of_entities([entity_id])[entity_id]
+
+    def spellings_of_entities(self, entity_ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+        """:meth:`entity_spellings` of several entries, in one query."""
+        found: dict[int, dict[str, list[str]]] = {int(entity_id): {} for entity_id in entity_ids}
+        if not found:
+            return found
         for row in self._execute(
-            "SELECT language, spelling, COUNT(DISTINCT story_id) AS n FROM entity_spellings WHERE entity_id = ? "
-            "GROUP BY language, spelling ORDER BY language, n DESC, spelling", (entity_id,)):
-            spellings.setdefault(row["language"], []).append(row["spelling"])
-        return spellings
+            "SELECT entity_id, language, spelling, COUNT(DISTINCT story_id) AS n FROM entity_spellings "
+            f"WHERE entity_id IN ({_marks(len(found))}) GROUP BY entity_id, language, spelling "
+            "ORDER BY entity_id, language, n DESC, spelling", list(found)):
+            found[int(row["entity_id"])].setdefault(row["language"], []).append(row["spelling"])
+        return found
 
     def entity_quotes(self, entity_id: int, role: str, limit: int | None = None) -> list[dict[str, Any]]:
         """Quotes by (``role="by"``) or about (``"about"``) an entry, newest article first."""

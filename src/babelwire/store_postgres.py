@@ -93,7 +93,10 @@ MIGRATIONS: tuple[str, ...] = (
         anchor TEXT COLLATE "C",
         story_count INTEGER NOT NULL DEFAULT 0,
         article_count INTEGER NOT NULL DEFAULT 0,
-        mention_count INTEGER NOT NULL DEFAULT 0
+        mention_count INTEGER NOT NULL DEFAULT 0,
+        first_seen TEXT COLLATE "C",
+        last_seen TEXT COLLATE "C",
+        languages TEXT COLLATE "C" NOT NULL DEFAULT '{}'
     );
     CREATE INDEX entities_folded_name ON entities(folded_name);
     CREATE INDEX entities_rank ON entities(story_count, article_count);

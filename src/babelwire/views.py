@@ -242,8 +242,9 @@ def entity_rows(
     ``kind``: person, organisation or place.
     """
     rows = store.entity_summaries(query=query, kind=kind, limit=limit, offset=offset)
+    spellings = store.spellings_of_entities([row["id"] for row in rows])
     for row in rows:
-        row["spellings"] = store.entity_spellings(row["id"])
+        row["spellings"] = spellings[row["id"]]
     return rows
 
 
