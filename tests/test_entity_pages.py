@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from babelwire.api import create_app
+from babelwire.settings import Settings
 from entity_corpus import build_indexed_store
 from story_corpus import XSS_IMG, XSS_SCRIPT, article, make_app
 from test_web import assert_nothing_injected, card_titles
@@ -107,3 +110,19 @@ def test_entity_and_outlet_pages_inject_nothing(tmp_path) -> None:
             assert_nothing_injected(response.text)
         assert "&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt; ist gefährlich" in client.get(
             "/entities/Scharapow").text
+
+
+def test_on_the_demo_corpus_germany_lists_the_chess_story_where_it_is_deutschland(
+        demo_tracker: Any, e5: Any, language_identifier: Any) -> None:
+    """Issue 13: the Germany chip of the chess story (written Deutschland there) listed only the measles story."""
+    store = demo_tracker.store
+    ids = sorted({*store.find_story_ids(mentions=["Deutschland"]), *store.find_story_ids(mentions=["Germany"])})
+    assert len(ids) == 3  # chess and Poland–Japan (de: Deutschland), measles (en: Germany)
+    demo_tracker.index_entities(ids, encoder=e5)  # reads these three stories only: seconds each
+    app = create_app(store.path, settings=Settings(), encoder=e5, language_identifier=language_identifier)
+    with TestClient(app) as client:
+        html = client.get("/entities/Germany").text
+    titles = card_titles(html)
+    assert len(titles) == 3, titles
+    assert any("chess" in title for title in titles) and any(title.startswith("Morbillo") for title in titles)
+    assert re.search(r"<dt>German</dt>\s*<dd[^>]*>Deutschland</dd>", html)
