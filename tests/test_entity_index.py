@@ -86,6 +86,14 @@ def test_a_pinned_entity_is_anchored_and_an_entity_without_type_or_name_is_left_
         ("belarus-leader", "Lukashenko")]
 
 
+def test_a_name_without_letters_still_gets_a_key_and_an_entry(store: Store) -> None:
+    odd = entity("organisation:entity", "+++", "organisation", {"en": ["+++"]}, "b1")
+    record, = entities_of_reading(reading(odd))
+    assert record.strong_keys == frozenset({"organisation|=+++"})
+    index_story(store, 2, reading(odd))
+    assert entry(store, "+++")["story_count"] == 1
+
+
 def test_lookup_keys_and_folding_ignore_case_accents_and_the_language() -> None:
     assert fold_spelling("  ŁÓDŹ  Łukaszenka ") == fold_spelling("łodz łukaszenka") == "łodz łukaszenka"
     assert "person|aleksandr lukashenko" in lookup_keys("Aleksandr Loekasjenko")

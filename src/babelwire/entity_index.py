@@ -184,6 +184,8 @@ def entities_of_reading(analysis: Mapping[str, Any]) -> list[IndexedEntity]:
         else:
             anchor = None
             strong, weak = _identity_keys(kind, spellings or {("", name)})
+            # a name without letters or digits has no spelling key: its folded self keeps it an entry
+            strong = strong or frozenset({f"{kind}|={fold_spelling(name)}"})
         records.append(IndexedEntity(name, kind, anchor, strong, weak, spellings, counts,
                                      _quotes_of(str(entity.get("id")), mentions, quotes)))
     return records
