@@ -207,4 +207,4 @@ def test_cli_backfill_in_one_process(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["added"] == 2
     again = CliRunner().invoke(app, ["backfill", str(folder), "--db", db, "--config", str(config)])
     assert again.exit_code == 0, again.output
-    assert "added 0 article(s)" in again.stdout and "2 duplicate(s)" in again.stdout
+    assert "added 0 articles" in again.stdout and "2 duplicates skipped" in again.stdout

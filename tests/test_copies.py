@@ -102,7 +102,7 @@ def test_copies_join_the_story_without_inflating_it(hashing_tracker: Tracker, tm
     try:
         later = reopened.add([_article(REPRINT + " Updated.", "evening.example", "https://evening.example/x")])
         assert (later.added, later.copies) == (0, 1)
-        assert reopened.relink() >= 1  # re-linking from scratch keeps copies with their originals
+        assert reopened.relink().stories >= 1  # re-linking from scratch keeps copies with their originals
         assert not reopened.store.check_consistency()
         story_after = reopened.store.resolve_story_id(reopened.store.article_story_id(original_id) or 0)
         assert story_after is not None and len(reopened.story_copies(story_after)) == 3

@@ -334,3 +334,39 @@ def test_sentence_openers_month_names_and_compounds_are_no_names() -> None:
     turkish = _found("12 Mart Perşembe son durum. Ülkemizde de Sağlık Bakanlığı açıkladı.", "tr")
     assert not any("Mart" in name for name in turkish) and turkish.get("Sağlık Bakanlığı") == "organisation"
     assert _found("Die Flirt-Shows und Marco Cerullo.", "de") == {"Marco Cerullo": "person"}
+
+
+def test_an_inflected_town_is_found_by_its_dictionary_base_form() -> None:
+    """Polish locatives such as "w Zakopanem" (Zakopane): no ending rule gives the base, simplemma does."""
+    assert _found("Sylwester odbył się w Zakopanem, a nie w Krakowie.", "pl").get("Zakopanem") == "place"
+
+
+def test_a_short_form_in_brackets_takes_the_long_names_type() -> None:
+    """ "… (Anses)", "… (OMB)": the short form is the organisation, also where a speech verb alone would call
+    it a person; the brackets end the long name a tagger cut before its last lower-case words."""
+    french = _found("Selon l'Agence nationale de sécurité sanitaire, alimentation, travail (Anses) le risque "
+                    "grandit. « Il faut agir », a déclaré Anses.", "fr")
+    assert french.get("Anses") == "organisation"
+    spanish = _found("Fue campeón de la Organización Mundial de Boxeo (OMB) en 2015. La OMB lo felicitó.", "es")
+    assert spanish.get("OMB") == "organisation" and spanish.get("Organización Mundial de Boxeo") == "organisation"
+
+
+def test_brands_are_not_persons_even_when_they_speak() -> None:
+    """A name no dictionary starts and a common word or a country ends (Heise Online, Lycos Europe) is a
+    business; the lone "Lycos said" of the same article follows it; a person's surname stays a person."""
+    english = _found("The portal was run by Lycos Europe. On Monday Heise Online said the test failed. Later Lycos "
+                     "said the campaign would end.", "en")
+    assert english.get("Lycos Europe") == "organisation" and english.get("Heise Online") == "organisation"
+    assert english.get("Lycos") == "organisation"
+    trump = _found("President Donald Trump spoke. The Trump Organization paid. Trump said it was fine.", "en")
+    assert trump.get("Trump") != "organisation"
+    polish = _found("Wiceminister Marcin Warchoł powiedział, że sędziowie się mylą.", "pl")
+    assert polish.get("Marcin Warchoł") == "person"
+    # a surname the dictionary also holds (malkin, shah) is known to the census as a surname
+    assert _found("The winger Evgeni Malkin scored twice.", "en").get("Evgeni Malkin") != "organisation"
+
+
+def test_a_place_in_brackets_is_no_short_form() -> None:
+    """ "Senator Jane Doe (Utah)" names her state: Utah stays a place and the person keeps her type."""
+    found = _found("The bill came from Senator Mike Lee (Utah) and the Salt Lake Tribune (Utah).", "en")
+    assert found.get("Utah") == "place" and found.get("Mike Lee") == "person"

@@ -194,11 +194,14 @@ def test_quotes_by_and_about_an_entry_come_with_their_story_and_article(store: S
     assert [q["id"] for q in store.entity_quotes(person["id"], QUOTE_ABOUT)] == ["a2:q2"]
 
 
-def test_relinking_clears_the_index(store: Store) -> None:
-    index_story(store, 1, reading(GERMANY_DE), "f1")
+def test_a_relink_makes_the_index_forget_the_stories_it_changed(store: Store) -> None:
+    index_story(store, 1, reading(GERMANY_DE, LUKASJENKO_SV), "f1")
+    index_story(store, 2, reading(GERMANY_EN), "f2")
     with store.transaction():
-        store.replace_stories([(1, 7, None)], {7: "Relinked"})
-    assert store.count_entities() == 0 and store.indexed_fingerprint(1) is None
+        store.relink_stories([], {1: "Story 1", 2: "Story 2", 3: "Story 3"}, changed=[1])
+    assert store.indexed_fingerprint(1) is None and store.indexed_fingerprint(2) == "f2"
+    assert store.find_entities("Lukasjenko", lookup_keys("Lukasjenko")) == []
+    assert entry(store, "Germany")["story_count"] == 1 and store.unindexed_story_ids() == [3, 1]
 
 
 def test_outlets_count_their_articles_languages_and_stories(store: Store) -> None:

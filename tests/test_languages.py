@@ -99,3 +99,14 @@ def test_an_added_module_is_picked_up(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delitem(sys.modules, "babelwire.lang.xx")
         lang.get.cache_clear()
     assert lang.get("xx") is None
+
+
+@pytest.mark.parametrize("code", lang.codes())
+def test_speech_verbs_and_source_cues_come_from_the_module(code: str) -> None:
+    """Each language's speech verbs live in its module; its source cues ("according to") are among them."""
+    module = lang.get(code)
+    verbs = getattr(module, "SPEECH_VERBS", ())
+    if verbs:
+        assert lexicon.SPEECH_VERBS[code] is verbs
+    assert set(getattr(module, "SOURCE_CUES", ())) <= set(verbs)
+    assert set(getattr(module, "PRONOUNS", ())) <= lexicon.PRONOUNS

@@ -10,6 +10,7 @@ import pytest
 from babelwire.dates import interval_gap_days
 from babelwire.index import ExactIndex, TimeBucketedIndex, UsearchIndex
 from babelwire.linking import StoryLinker, relink
+from babelwire.relinking import match_story_ids
 from babelwire.settings import Settings
 
 DIM = 16
@@ -162,3 +163,27 @@ def test_hnsw_index_agrees_with_exact_search() -> None:
         assert all(abs(exact_by_key[k] - s) < 0.02 for k, s in zip(graph_keys.tolist(), graph_sims.tolist(),
                                                                        strict=True) if k in exact_by_key)
     assert hits / 500 > 0.95
+
+
+# --- story ids through a relink (babelwire.relinking) ----------------------------------------------
+
+
+def test_relinked_stories_keep_the_id_they_overlap_most() -> None:
+    old = {1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 3}
+    new = {1: 1, 2: 1, 3: 2, 4: 2, 5: 2, 6: 3}  # article 3 moved from story 1 to story 2
+    final, report = match_story_ids(old, new, next_free_id=10)
+    assert final == {1: 1, 2: 2, 3: 3}
+    assert (report.kept, report.created, report.merged, report.moved) == ([1, 2, 3], [], {}, 1)
+    assert report.split == {1: [1, 2]} and report.stories == 3 and not report.unchanged
+
+
+def test_a_story_that_loses_its_id_is_merged_where_most_of_it_went() -> None:
+    final, report = match_story_ids({1: 1, 2: 2, 3: 2}, {1: 7, 2: 7, 3: 7}, next_free_id=5)
+    assert final == {7: 2} and report.merged == {1: (2, 1.0)} and report.moved == 1 and report.split == {}
+
+
+def test_a_relinked_story_without_an_old_one_gets_a_fresh_id() -> None:
+    final, report = match_story_ids({1: 1, 2: 1}, {1: 1, 2: 2}, next_free_id=10)
+    assert final == {1: 1, 2: 10} and report.created == [10] and report.split == {1: [1, 10]}
+    same, unchanged = match_story_ids({1: 4, 2: 4, 3: 9}, {1: 1, 2: 1, 3: 2}, next_free_id=10)
+    assert same == {1: 4, 2: 9} and unchanged.unchanged and unchanged.kept == [4, 9]

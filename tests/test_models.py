@@ -90,6 +90,17 @@ def test_neutralizer_can_be_switched_off(e5: E5Encoder) -> None:
     assert 0.8 < a @ b < 1.0  # raw e5 cosines are compressed near the top
 
 
+def test_e5_input_is_cut_to_its_window(e5: E5Encoder) -> None:
+    """An 8,000-word paste reaches the model as at most 512 tokens (it took 35 s uncut); short texts pass whole."""
+    from babelwire.encoders import E5_MAX_TOKENS
+
+    pasted = "Lukashenko promised nuclear weapons for everyone. " * 1200
+    cut = e5._within_window(pasted)
+    assert pasted.startswith(cut) and e5._model.token_count(cut, True) <= E5_MAX_TOKENS
+    assert e5._within_window("A short headline.") == "A short headline."
+    assert np.allclose(e5.encode([pasted]), e5.encode([cut]))
+
+
 def test_hashing_encoder_is_deterministic() -> None:
     encoder = HashingEncoder(dim=64)
     first, second = encoder.encode(["same text", "same text"])

@@ -190,7 +190,8 @@ def test_malformed_feed_keeps_what_it_recovers(tmp_path: Path) -> None:
 
 
 def test_missing_path_and_unreachable_url() -> None:
-    articles, problems = read_all("/nonexistent/dir/file.txt", "http://127.0.0.1:9/feed.rss")
+    articles, problems = read_all("/nonexistent/dir/file.txt", "http://127.0.0.1:9/feed.rss",
+                                  settings=SETTINGS.replace(allow_private_hosts=True))
     assert not articles
     assert problems[0].origin == "/nonexistent/dir/file.txt" and "no such file" in problems[0].reason
     assert problems[1].origin == "http://127.0.0.1:9/feed.rss" and "unreachable" in problems[1].reason
@@ -201,3 +202,42 @@ def test_huge_file_is_refused(tmp_path: Path) -> None:
     articles, problems = read_all(tmp_path / "huge.txt", settings=Settings(max_input_bytes=1000))
     assert not articles
     assert "too large" in problems[0].reason
+
+
+def test_only_regular_files_are_read_from_a_directory(tmp_path: Path) -> None:
+    """A FIFO would block the ingest forever and a link to /dev/zero never ends: both are reported, not
+    read; a linked directory is named, not entered; the good file beside them is read."""
+    import os
+
+    (tmp_path / "good.txt").write_text(f"Good one\n\n{ARTICLE_EN}")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "zeros.txt").symlink_to("/dev/zero")
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    articles, problems = read_all(tmp_path)
+    assert [a.title for a in articles] == ["Good one"]
+    reasons = {Path(p.origin).name: p.reason for p in problems}
+    assert "not a regular file" in reasons["pipe.txt"] and "not a regular file" in reasons["zeros.txt"]
+    assert "linked directory" in reasons["loop"]
+
+
+def test_feed_text_without_markup_has_its_entities_decoded() -> None:
+    from babelwire.readers.feed import html_to_text
+
+    assert html_to_text("Tom &amp; Jerry &quot;went&quot; home") == 'Tom & Jerry "went" home'
+    assert html_to_text("<p>A &amp; B</p>").strip() == "A & B"
+
+
+def test_an_oversized_jsonl_line_is_skipped_in_bounded_memory(tmp_path: Path) -> None:
+    """The long line is refused by size, without being held whole; the lines around it are read."""
+    import tracemalloc
+
+    good = json.dumps({"title": "Kept", "text": ARTICLE_EN})
+    huge = json.dumps({"title": "Huge", "text": "x" * 3_000_000})
+    (tmp_path / "lines.jsonl").write_text(f"{good}\n{huge}\n{good.replace('Kept', 'Also kept')}\n")
+    tracemalloc.start()
+    articles, problems = read_all(tmp_path / "lines.jsonl", settings=SETTINGS.replace(max_input_bytes=100_000))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [a.title for a in articles] == ["Kept", "Also kept"]
+    assert problems[0].origin.endswith("lines.jsonl:2") and "line too large" in problems[0].reason
+    assert peak < 2_000_000  # well under the 3 MB line

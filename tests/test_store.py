@@ -287,7 +287,8 @@ def test_stories_newest_activity_first(store: Store, world: dict[str, Article]) 
     assert storm.article_ids == [world["storm_en"].id, world["storm_sv"].id]
     assert storm.languages == {"en": 1, "sv": 1} and storm.outlets == 2 and storm.copies == 0
     assert (vote.first_seen, vote.last_seen) == ("2023-05", "2023-05")
-    assert undated.first_seen == INGESTED.isoformat(timespec="seconds")
+    assert undated.first_seen == INGESTED.isoformat(timespec="seconds")  # no dated article: ingest time, marked
+    assert undated.span_inferred and not storm.span_inferred and not vote.span_inferred
     assert isinstance(storm.created_at, datetime) and storm.updated_at >= storm.created_at
     assert [s.id for s in store.stories(language="sv")] == [1]
     assert [s.id for s in store.stories(limit=1, offset=1)] == [1]
@@ -298,6 +299,16 @@ def test_stories_newest_activity_first(store: Store, world: dict[str, Article]) 
         2: [world["vote"].id], 1: [world["storm_en"].id, world["storm_sv"].id]}
     assert store.articles_of_stories([]) == {}
     assert store.language_counts() == {"de": 1, "en": 1, "fr": 1, "sv": 1}
+
+
+def test_an_undated_article_does_not_stretch_its_storys_span(store: Store, world: dict[str, Article]) -> None:
+    late = make("Wahl: Nachlese", language="de", seed=21)  # undated, ingested in March 2026
+    put(store, late, 2)
+    vote = store.stories(story_ids=[2])[0]
+    assert (vote.first_seen, vote.last_seen, vote.span_inferred) == ("2023-05", "2023-05", False)
+    assert [story.id for story in store.stories()] == [3, 1, 2]  # still the oldest activity
+    assert store.find_story_ids(published_from="2026-03-01") == [3]  # the undated story, at its ingest time
+    assert store.find_story_ids(published_from="2023-05-01", published_to="2023-05-31") == [2]
 
 
 @pytest.mark.parametrize(
@@ -347,23 +358,25 @@ def test_merges_fold_stories_and_are_recorded(store: Store, world: dict[str, Art
     assert store.check_consistency() == []
 
 
-def test_replace_stories_moves_copies_with_their_originals(store: Store, world: dict[str, Article]) -> None:
+def test_relink_stories_keeps_ids_moves_copies_and_records_merges(store: Store, world: dict[str, Article]) -> None:
     copy = make("Storm hits Gotland (AP)", source="AP", seed=8)
     copy.copy_of, copy.copy_similarity = world["storm_en"].id, 0.95
     with store.transaction():
         store.assign(store.insert_article(copy), 1, None)
         store.merge_stories(3, 2, world["undated"].id, 0.5)
     keys = {row.id: row.seq for row in store.iter_link_rows()}
-    # the English storm article starts story 10 alone; the rest go to story 11
+    # the English storm article starts story 10 alone; the rest go to story 1; story 2 is folded into 1
     assignments = [(keys[world["storm_en"].id], 10, None)] + [
-        (keys[world[name].id], 11, 0.25) for name in ("storm_sv", "vote", "undated")]
+        (keys[world[name].id], 1, 0.25) for name in ("storm_sv", "vote", "undated")]
     with store.transaction():
-        store.replace_stories(assignments, {10: "Storm", 11: "The rest"})
+        store.relink_stories(assignments, {1: "The rest", 10: "Storm"}, [(2, 1, world["vote"].id, 1.0)], [1, 10])
     assert [(s.id, s.title, s.copies) for s in sorted(store.stories(), key=lambda s: s.id)] == [
-        (10, "Storm", 1), (11, "The rest", 0)]
-    assert store.article_story_id(copy.id) == 10 and store.merges() == []
-    assert store.resolve_story_id(1) is None
+        (1, "The rest", 0), (10, "Storm", 1)]
+    assert store.article_story_id(copy.id) == 10
+    assert store.resolve_story_id(2) == 1 and store.resolve_story_id(3) == 1  # every id shown still leads somewhere
+    assert [(m.source_id, m.target_id, m.score) for m in store.merges()] == [(3, 2, 0.5), (2, 1, 1.0)]
     assert store.article(world["vote"].id).link_score == 0.25
+    assert store.max_story_id() == 10
     assert store.check_consistency() == []
 
 
@@ -522,12 +535,62 @@ def test_tracker_end_to_end(store_db: str, language_identifier, monkeypatch) -> 
         assert again.added == 0 and again.duplicates == first.added + first.duplicates + first.copies
         assert len(tracker.linker) == sum(len(story[2]) for story in before)
         assert story_shapes(tracker) == before
-        assert tracker.relink() > 0 and tracker.store.check_consistency() == []
+        assert tracker.relink().unchanged and tracker.store.check_consistency() == []
         relinked = story_shapes(tracker)
     monkeypatch.setenv("BABELWIRE_ENCODER", "hashing")
     listed = CliRunner().invoke(cli, ["stories", "--db", store_db, "--json"])
     assert listed.exit_code == 0, listed.output
     assert len(json.loads(listed.stdout)) == len(relinked)
+
+
+def story_of_text(tracker: Tracker, word: str) -> int:
+    """The live story whose articles mention ``word``."""
+    (found,) = {a.story_id for s in tracker.stories() for a in tracker.store.story_articles(s.id) if word in a.text}
+    return found
+
+
+def test_relink_keeps_story_ids_and_says_what_changed(store_db: str) -> None:
+    with Tracker(store_db, HASHING_SETTINGS, encoder=HashingEncoder()) as tracker:
+        tracker.add(corpus())
+        before = {s.id: sorted(s.article_ids) for s in tracker.stories()}
+        assert tracker.relink().unchanged  # relinking what the linker built changes nothing
+        assert {s.id: sorted(s.article_ids) for s in tracker.stories()} == before
+        bridge, flood, storm = (story_of_text(tracker, word) for word in ("Varnaholm", "Rivamonte", "Gotland"))
+        stray = tracker.store.story_articles(flood)[-1]
+        # as an older linking might have left it: the storm wrongly merged into the bridge story, and one
+        # flood article alone in a story of a high id
+        with tracker.store.transaction():
+            tracker.store.merge_stories(storm, bridge, stray.id, 0.61)
+            tracker.store.create_story(40, stray.title)
+            tracker.store.assign(next(row.seq for row in tracker.store.iter_link_rows() if row.id == stray.id), 40,
+                                 None)
+    with Tracker(store_db, HASHING_SETTINGS, encoder=HashingEncoder()) as tracker:
+        report = tracker.relink()
+        assert report.kept == sorted(set(before) - {storm}) and report.created == [41]
+        assert report.merged == {40: (flood, 1.0)} and report.split == {bridge: [bridge, 41]}
+        assert report.moved == 2 and report.stories == len(before)
+        after = {s.id: sorted(s.article_ids) for s in tracker.stories()}
+        assert after[bridge] == before[bridge] and after[flood] == before[flood] and after[41] == before[storm]
+        assert tracker.store.resolve_story_id(40) == flood  # a saved link to the stray story leads to the flood
+        assert (40, flood) in [(m.source_id, m.target_id) for m in tracker.store.merges()]
+        logged = json.loads(tracker.store.get_meta("relinks") or "[]")
+        assert [entry["created"] for entry in logged] == [[], [41]] and logged[-1]["split"] == {
+            str(bridge): [bridge, 41]}
+        late = article("Oskarshamn harbour reopens", "Ships left Oskarshamn harbour after a week.", "en", "2024-06-01")
+        assert tracker.add([late]).new_stories == 1 and tracker.store.article_story_id(late.id) == 42
+        assert tracker.store.check_consistency() == []
+
+
+def test_a_new_story_never_takes_a_merged_storys_id(store_db: str) -> None:
+    with Tracker(store_db, HASHING_SETTINGS, encoder=HashingEncoder()) as tracker:
+        tracker.add(corpus())
+        highest = max(s.id for s in tracker.stories())
+        with tracker.store.transaction():  # the newest story folded into the first, as the linker merges
+            tracker.store.merge_stories(highest, 1, "x", 0.7)
+    with Tracker(store_db, HASHING_SETTINGS, encoder=HashingEncoder()) as tracker:  # rebuilt from the store
+        late = article("Oskarshamn harbour reopens", "Ships left Oskarshamn harbour after a week.", "en", "2024-06-01")
+        assert tracker.add([late]).new_stories == 1
+        assert tracker.store.article_story_id(late.id) == highest + 1
 
 
 def test_api_over_each_backend(store_db: str) -> None:

@@ -15,6 +15,7 @@ The JSON is :mod:`babelwire.views`, the same as the CLI's ``--json`` output::
     GET  /api/articles/{id}
     GET  /api/search?q=          articles in any language
     GET  /api/compare?a=&b=      two articles' similarity and its reasons
+    GET  /api/export/{what}      stories, articles, entities or quotes; format=jsonl|csv|parquet
     GET  /api/languages          articles per language
     POST /api/articles           admin only
 """
@@ -22,26 +23,29 @@ The JSON is :mod:`babelwire.views`, the same as the CLI's ``--json`` output::
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import babelwire
 from babelwire.encoders import Encoder
 from babelwire.entities import ORGANISATION, PERSON, PLACE
 from babelwire.langid import LanguageIdentifier
+from babelwire.language_names import UnknownLanguageError, language_code
 from babelwire.readers.base import ReadError, Source
 from babelwire.readers.jsonl import JsonlReader, article_from_record, parse_json
-from babelwire.settings import Settings
+from babelwire.settings import MAX_OFFSET, MAX_QUERY_CHARS, Settings
 from babelwire.types import Article, IngestProblem
 from babelwire.web import CatalogDep
 from babelwire.web.catalog import Catalog, StoryFilters
@@ -54,7 +58,7 @@ MAX_PAGE_SIZE = 500
 #: largest accepted ``POST /api/articles`` body
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 #: the largest integer SQLite stores: a bigger id or offset cannot even be looked up
-SQLITE_MAX_INTEGER = 2**63 - 1
+SQLITE_MAX_INTEGER = MAX_OFFSET
 #: media types read as JSON Lines by ``POST /api/articles`` (anything else is read as JSON)
 JSON_LINES_TYPES = frozenset({"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonl"})
 #: scripts and styles only from this server: an injected inline script or handler would not run
@@ -86,6 +90,34 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """ASGI middleware that answers ``HEAD`` as ``GET`` without the body (the routes are declared for GET)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
+def local_host_names(bound_host: str) -> list[str]:
+    """The Host header values a server bound to ``bound_host`` answers when it listens on this machine only:
+    a web page elsewhere that rebinds its own name to 127.0.0.1 sends its own name and is refused. A server
+    bound to every address (0.0.0.0) answers any name (put a proxy with its own checks before it)."""
+    if bound_host in ("0.0.0.0", "::", ""):
+        return ["*"]
+    return sorted({bound_host, "127.0.0.1", "localhost", "::1", "[::1]"})
+
+
 # --- read endpoints ----------------------------------------------------------------------
 
 read_router = APIRouter(prefix="/api", tags=["read"])
@@ -95,12 +127,17 @@ def _not_found(what: str) -> HTTPException:
     return HTTPException(status_code=404, detail=f"no {what}")
 
 
-LanguageParam = Annotated[str | None, Query(description="Only stories with an article in this language (ISO 639-1).")]
+LanguageParam = Annotated[
+    str | None, Query(description="Only stories with an article in this language: a code or a name (en, English).")
+]
 FromParam = Annotated[date | None, Query(alias="from", description="Only stories whose span reaches this date.")]
 ToParam = Annotated[date | None, Query(alias="to", description="Only stories whose span starts by this date.")]
-EntityParam = Annotated[str | None, Query(description="Only stories with an article naming this (title or text).")]
-QueryParam = Annotated[str | None, Query(description="Text in any language; results come most relevant first.")]
-OutletParam = Annotated[str | None, Query(description="Only stories with an article from this outlet (its source).")]
+EntityParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
+                                          description="Only stories with an article naming this (title or text).")]
+QueryParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
+                                         description="Text in any language; results come most relevant first.")]
+OutletParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
+                                          description="Only stories with an article from this outlet (its source).")]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 OffsetParam = Annotated[int, Query(ge=0, le=SQLITE_MAX_INTEGER)]
 
@@ -128,8 +165,12 @@ def list_stories(
     ``from``/``to`` keep the stories whose publication span (``first_seen``..``last_seen``) overlaps
     the range. The ``X-Total-Count`` header has the number of stories that pass the filters.
     """
+    try:
+        code = language_code(language) if _given(language) else None
+    except UnknownLanguageError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
     filters = StoryFilters(
-        language=(_given(language) or "").lower() or None, published_from=published_from,
+        language=code, published_from=published_from,
         published_to=published_to, entity=_given(entity), query=_given(q), outlet=_given(outlet),
     )
     page = catalog.stories(filters, limit, offset)
@@ -213,11 +254,15 @@ def get_article(catalog: CatalogDep, article_id: str) -> dict[str, Any]:
 @read_router.get("/search")
 def search(
     catalog: CatalogDep,
-    q: Annotated[str, Query(min_length=1, description="What to look for, in any language.")],
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
+                            description="What to look for, in any language.")],
     limit: LimitParam = 10,
+    min_score: Annotated[
+        float | None, Query(ge=-1.0, le=1.0, description="Leave out weaker matches (default: search_min_score).")
+    ] = None,
 ) -> list[dict[str, Any]]:
     """Articles in any language closest in meaning to the query, as ``babelwire search --json``."""
-    return catalog.search(q, limit)
+    return catalog.search(q, limit, min_score)
 
 
 @read_router.get("/compare")
@@ -231,6 +276,29 @@ def compare(
         return catalog.compare(a, b)
     except KeyError as exc:
         raise HTTPException(status_code=404, detail=exc.args[0]) from exc
+
+
+@read_router.get("/export/{what}", response_class=Response)
+def export(
+    catalog: CatalogDep,
+    what: Annotated[str, Path(description="stories, articles, entities or quotes")],
+    format_name: Annotated[str, Query(alias="format", description="jsonl, csv or parquet")] = "jsonl",
+) -> Response:
+    """A whole table of the store as a file, as ``babelwire export WHAT --format FORMAT`` writes it."""
+    from babelwire.export import EXPORTS, FORMATS, ExportError
+
+    if what not in EXPORTS:
+        raise _not_found(f"export {what!r} (choose one of {', '.join(EXPORTS)})")
+    if format_name not in FORMATS:
+        raise HTTPException(status_code=422, detail=f"unknown format {format_name!r}; choose one of "
+                                                    f"{', '.join(FORMATS)}")
+    try:
+        body = catalog.export(what, format_name)
+    except ExportError as exc:  # Parquet without pyarrow
+        raise HTTPException(status_code=501, detail=str(exc)) from exc
+    media_type, extension = FORMATS[format_name]
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="babelwire-{what}.{extension}"'})
 
 
 @read_router.get("/languages")
@@ -298,7 +366,7 @@ async def ingest_articles(request: Request, catalog: CatalogDep) -> dict[str, An
 
 
 def create_app(
-    db_path: str | Path,
+    db_path: str | FilePath,
     admin_token: str | None = None,
     *,
     settings: Settings | None = None,
@@ -306,12 +374,14 @@ def create_app(
     language_identifier: LanguageIdentifier | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     content_security_policy: str | None = CONTENT_SECURITY_POLICY,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The API (``/api``, described at ``/openapi.json``) and the web UI over the store at ``db_path``.
 
     ``admin_token`` enables ``POST /api/articles``; ``settings`` default to ``Settings.from_env()``;
     ``encoder`` and ``language_identifier`` replace the models the settings name.
     ``content_security_policy=None`` leaves the CSP header out (tests of escaping alone use it).
+    ``allowed_hosts`` are the Host header values served (see :func:`local_host_names`); None serves any.
     """
     catalog = Catalog(db_path, settings, encoder=encoder, language_identifier=language_identifier)
 
@@ -337,5 +407,14 @@ def create_app(
     headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
     if content_security_policy:
         headers["Content-Security-Policy"] = content_security_policy
+    if allowed_hosts is not None and "*" not in allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(HeadAsGet)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette answers unhandled errors outside every middleware: add the fixed headers here
+        return PlainTextResponse("Internal Server Error", status_code=500, headers=headers)
+
+    app.add_exception_handler(Exception, server_error)
     app.add_middleware(SecurityHeaders, headers=headers)
     return app

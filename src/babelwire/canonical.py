@@ -50,7 +50,8 @@ _INFLECTING_NAMES = frozenset({"ru", "uk", "pl", "cs", "fi"})
 SentenceVectors = dict[tuple[str, int], np.ndarray]
 #: the cues whose type is trusted: two clusters typed differently by these never join (a model's type, or a
 #: guess from capitalisation, gives way: natasha may call a Latin-script person an organisation)
-SURE_EVIDENCE = frozenset({"gazetteer", "title", "organisation-cue", "organisation-word", "given-name"})
+SURE_EVIDENCE = frozenset({"gazetteer", "title", "organisation-cue", "organisation-word", "given-name",
+                           "defined-short"})
 
 
 # --- alias files -------------------------------------------------------------------------------------------

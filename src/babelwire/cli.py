@@ -9,21 +9,59 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+import babelwire
 from babelwire import views
 from babelwire.langid import language_name
+from babelwire.language_names import UnknownLanguageError, language_code
 from babelwire.settings import Settings, default_db_path
-from babelwire.store import StoreError
+from babelwire.store import StoreError, is_postgres_url
 from babelwire.tracker import Tracker
 from babelwire.types import IngestReport
 
 app = typer.Typer(
     help="babelwire: track news stories across languages.", no_args_is_help=True, add_completion=False
 )
-console = Console()
-errors = Console(stderr=True)
+#: the width of tables written to a file or a pipe, where no terminal says how wide to be: wide enough
+#: that a row stays one line (titles longer than their column end in an ellipsis rather than wrap)
+PIPE_WIDTH = 200
+errors = Console(stderr=True, soft_wrap=True)  # a message is one line, to be read or grepped whole
+
+
+def _out() -> Console:
+    """The console for results: the terminal's width, or :data:`PIPE_WIDTH` when stdout is no terminal;
+    lines of text are never wrapped (tables still fit the width)."""
+    return Console(soft_wrap=True) if sys.stdout.isatty() else Console(width=PIPE_WIDTH, soft_wrap=True)
+
+
+def _table(*columns: str, title: str | None = None, wide: tuple[str, ...] = ("title",)) -> Table:
+    """A table whose ``wide`` columns (titles) keep to one line, cut with an ellipsis."""
+    table = Table(title=title)
+    for name in columns:
+        if name in wide:
+            table.add_column(name, no_wrap=True, overflow="ellipsis", ratio=1)
+        else:
+            table.add_column(name, no_wrap=True)
+    return table
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"babelwire {babelwire.__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """babelwire: track news stories across languages."""
+
 
 DbOption = Annotated[
     str | None,
@@ -47,10 +85,24 @@ def _settings(config: Path | None, encoder: str | None = None) -> Settings:
     return settings.replace(encoder=encoder) if encoder else settings
 
 
-def _open(db: str | None, settings: Settings) -> Tracker:
+def _existing(db: str | None, create: bool = False) -> str:
+    """The store ``--db`` names (default ``$BABELWIRE_DB`` or ./babelwire.db).
+
+    Only the commands that fill a store (``create``) may start a new SQLite file: for the others a
+    missing file is a mistyped path, not an empty store.
+    """
+    db = db or default_db_path()
+    if not create and not is_postgres_url(db) and not Path(db).exists():
+        errors.print(f"[red]error:[/] no store at {db} (babelwire ingest or backfill creates one)", highlight=False)
+        raise typer.Exit(2)
+    return db
+
+
+def _open(db: str | None, settings: Settings, create: bool = False) -> Tracker:
     """A tracker over the store ``--db`` names: a SQLite path or a PostgreSQL URL (see ``open_store``)."""
+    db = _existing(db, create)
     try:
-        return Tracker(db or default_db_path(), settings)
+        return Tracker(db, settings)
     except (StoreError, ValueError) as exc:
         errors.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
@@ -76,11 +128,12 @@ def _print_report(report: IngestReport, json_output: bool) -> None:
         errors.print(f"[yellow]note[/] stored and linked, but in languages the reading does not support "
                      f"(entities and quotes use the generic rules only; see `babelwire languages`): {counts}",
                      highlight=False)
-    console.print(
-        f"added {report.added} article(s) and {report.copies} syndicated copy(ies), "
-        f"{report.duplicates} duplicate(s) skipped, "
-        f"{report.new_stories} new story(ies), {summary['merges']} merge(s), "
-        f"{len(report.problems)} problem(s), {len(report.warnings)} warning(s)"
+    count = views.counted
+    _out().print(
+        f"added {count(report.added, 'article')} and {count(report.copies, 'syndicated copy', 'syndicated copies')}"
+        f", {count(report.duplicates, 'duplicate')} skipped, {count(report.new_stories, 'new story', 'new stories')}, "
+        f"{count(summary['merges'], 'merge')}, {count(len(report.problems), 'problem')}, "
+        f"{count(len(report.warnings), 'warning')}", highlight=False,
     )
 
 
@@ -107,13 +160,17 @@ def ingest(
     config: ConfigOption = None,
     encoder: EncoderOption = None,
     follow_links: Annotated[bool, typer.Option("--follow-links", help="Fetch the page of each feed entry.")] = False,
+    allow_private_hosts: Annotated[bool, typer.Option(
+        "--allow-private-hosts", help="Also fetch URLs on loopback, private or link-local addresses.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Read articles, find their language and date, and link them into stories."""
     settings = _settings(config, encoder)
     if follow_links:
         settings = settings.replace(follow_feed_links=True)
-    with _open(db, settings) as tracker:
+    if allow_private_hosts:
+        settings = settings.replace(allow_private_hosts=True)
+    with _open(db, settings, create=True) as tracker:
         total = _count_local_inputs(inputs)
         columns = [SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
         with Progress(*columns, console=errors, transient=True, disable=json_output or not errors.is_terminal) as bar:
@@ -148,7 +205,7 @@ def backfill(
     """Load an archive in publication order: read and analyse everything (optionally on Ray), then link."""
     from babelwire.backfill import backfill as run_backfill
 
-    with _open(db, _settings(config)) as tracker:
+    with _open(db, _settings(config), create=True) as tracker:
         total = _count_local_inputs(inputs)
         columns = [SpinnerColumn(), TextColumn("linking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
         with Progress(*columns, console=errors, transient=True, disable=json_output or not errors.is_terminal) as bar:
@@ -162,26 +219,50 @@ def backfill(
     _print_report(report, json_output)
 
 
+def _language(text: str | None) -> str | None:
+    """The code of a ``--language`` option (``EN``, ``english`` and ``en`` are one); an unknown one is an error."""
+    if text is None:
+        return None
+    try:
+        return language_code(text)
+    except UnknownLanguageError as exc:
+        errors.print(f"[red]error:[/] --language: {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+
+
+def _span_day(value: str | None, inferred: bool) -> str:
+    """A story's first or last day; ``~`` marks ingest times standing in for missing publication dates."""
+    return f"{'~' if inferred and value else ''}{(value or '')[:10]}"
+
+
 @app.command()
 def stories(
     db: DbOption = None,
-    language: Annotated[str | None, typer.Option("--language", "-l", help="Only stories with this language.")] = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", "-l", help="Only stories with this language: a code or a name (en, EN, English)."),
+    ] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many stories.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """List stories, newest activity first."""
+    """List stories, newest activity first (by their dated articles' publication)."""
+    code = _language(language)
     with _open(db, Settings.from_env()) as tracker:
-        found = tracker.stories(language=language, limit=limit)
+        found = tracker.stories(language=code, limit=limit)
         if json_output:
             articles = {story.id: tracker.store.story_articles(story.id) for story in found}
             _print_json([views.story_summary(story, articles[story.id]) for story in found])
             return
-    table = Table("id", "title", "languages", "articles", "first seen", "last seen", title=f"{len(found)} stories")
+    table = _table("id", "title", "languages", "articles", "first seen", "last seen",
+                   title=views.counted(len(found), "story", "stories"))
     for story in found:
         langs = " ".join(f"{code}:{count}" for code, count in sorted(story.languages.items()))
         table.add_row(str(story.id), story.title, langs, str(len(story.article_ids)),
-                      (story.first_seen or "")[:10], (story.last_seen or "")[:10])
-    console.print(table)
+                      _span_day(story.first_seen, story.span_inferred), _span_day(story.last_seen, story.span_inferred))
+    _out().print(table)
+    if any(story.span_inferred for story in found):
+        _out().print("~ no article of the story has a date: the days are when its articles were ingested",
+                     highlight=False)
 
 
 @app.command()
@@ -215,40 +296,56 @@ def story(
     if json_output:
         _print_json(views.story_detail(story_, articles, analysis, copies))
         return
-    console.print(f"[bold]{story_.title}[/]  (story {story_.id}, {len(articles)} articles, "
-                  f"{len(copies)} syndicated copies, {story_.outlets} outlets, "
-                  f"{', '.join(sorted(story_.languages))})")
+    out, count = _out(), views.counted
+    out.print(f"[bold]{escape(story_.title)}[/]  (story {story_.id}, {count(len(articles), 'article')}, "
+              f"{count(len(copies), 'syndicated copy', 'syndicated copies')}, {count(story_.outlets, 'outlet')}, "
+              f"{', '.join(sorted(story_.languages))})", highlight=False)
+    table = _table("id", "lang", "published", "title", "source")
     for article in articles:
-        date = article.published.value if article.published else "undated"
-        console.print(f"  [{article.language}] {date}  {views.article_summary(article)['title']}"
-                      f"  [dim]{article.source or ''} {article.url or article.origin}[/]", highlight=False)
+        table.add_row(article.id, article.language, views.published_label(article, articles),
+                      views.article_summary(article)["title"], article.source or article.url or article.origin)
         for copy in copies:
             if copy.copy_of == article.id:
-                console.print(f"      copy  [dim]{copy.source or ''} {copy.url or copy.origin}[/]", highlight=False)
+                table.add_row(copy.id, copy.language, "", "(syndicated copy of the above)",
+                              copy.source or copy.url or copy.origin)
+    out.print(table)
+    if any(article.published is None for article in articles):
+        out.print("(inferred): an undated article's date range, from its story's dated articles", highlight=False)
 
 
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for, in any language.")],
     db: DbOption = None,
-    limit: Annotated[int, typer.Option("--limit", "-n")] = 10,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many articles.")] = 10,
+    min_score: Annotated[
+        float | None,
+        typer.Option("--min-score", show_default=False,
+                     help="Find nothing unless the best article scores this (default: the search_min_score setting)."),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Find articles in every language from a query in one."""
-    with _open(db, Settings.from_env()) as tracker:
-        hits = tracker.search(query, limit=limit)
+    """Find articles in every language from a query in one; nothing below the relevance floor is listed."""
+    settings = Settings.from_env()
+    with _open(db, settings) as tracker:
+        hits = tracker.search(query, limit=limit, min_score=min_score)
     if json_output:
         _print_json([views.search_hit(hit) for hit in hits])
         return
-    table = Table("score", "lang", "story", "title", "published")
+    floor = settings.search_min_score if min_score is None else min_score
+    if not hits:
+        _out().print(f"no article scores {floor:.2f} or more for {query!r} (see --min-score)", highlight=False)
+        return
+    table = _table("score", "id", "lang", "story", "title", "published", title=views.counted(len(hits), "article"))
     for hit in hits:
-        table.add_row(f"{hit.score:.3f}", hit.language, str(hit.story_id), hit.title, hit.published or "")
-    console.print(table)
+        table.add_row(f"{hit.score:.3f}", hit.article_id, hit.language, str(hit.story_id), hit.title,
+                      hit.published or "")
+    _out().print(table)
 
 
 @app.command()
 def compare(
-    first: Annotated[str, typer.Argument(help="An article id.")],
+    first: Annotated[str, typer.Argument(help="An article id (shown by `story` and `search`).")],
     second: Annotated[str, typer.Argument(help="Another article id.")],
     db: DbOption = None,
     json_output: JsonOption = False,
@@ -264,11 +361,58 @@ def compare(
     if json_output:
         _print_json(data)
         return
-    console.print(f"similarity {data['score']:.3f}")
-    table = Table("feature", "value", "contribution")
+    out = _out()
+    out.print(f"similarity {data['score']:.3f} (1 = the same event, 0 = unrelated)", highlight=False)
+    table = _table("feature", "value", "contribution", wide=())
+    table.add_row("an average pair (the base)", "", f"{score.base:.3f}")
     for name, value in sorted(score.contributions.items(), key=lambda item: -abs(item[1])):
-        table.add_row(name, f"{score.features[name]:.3f}", f"{value:+.3f}")
-    console.print(table)
+        table.add_row(views.feature_label(name), f"{score.features[name]:.3f}", f"{value:+.3f}")
+    raw = score.base + sum(score.contributions.values())
+    clipped = "" if 0.0 <= raw <= 1.0 else f", kept within 0..1: {score.score:.3f}"
+    table.add_row("= similarity", "", f"{raw:.3f}{clipped}")
+    out.print(table)
+
+
+@app.command("export")
+def export_command(
+    what: Annotated[str, typer.Argument(help="stories, articles, entities or quotes.", metavar="WHAT")],
+    db: DbOption = None,
+    format_name: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, csv or parquet (Parquet needs pyarrow).")
+    ] = "jsonl",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", dir_okay=False, show_default=False,
+                     help="File to write (default: stdout); written whole or not at all."),
+    ] = None,
+) -> None:
+    """Write a table of the store for notebooks (columns in the README); entities and quotes read every story."""
+    from babelwire.export import ExportError, check_export, export_rows, write_export
+
+    try:
+        check_export(what, format_name)
+    except ExportError as exc:
+        errors.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    if out is None and format_name == "parquet" and sys.stdout.isatty():
+        errors.print("[red]error:[/] Parquet is binary: give --out FILE or redirect stdout", highlight=False)
+        raise typer.Exit(2)
+    with _open(db, Settings.from_env()) as tracker:
+        if out is None:
+            write_export(export_rows(tracker.store, what), what, format_name, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            return
+        partial = out.with_name(f".{out.name}.partial")  # an export that fails leaves an existing file alone
+        try:
+            with partial.open("wb") as handle:
+                write_export(export_rows(tracker.store, what), what, format_name, handle)
+            partial.replace(out)
+        except OSError as exc:
+            errors.print(f"[red]error:[/] cannot write {out}: {exc}", highlight=False)
+            raise typer.Exit(2) from exc
+        finally:
+            partial.unlink(missing_ok=True)
+    errors.print(f"wrote {what} to {out}", highlight=False)
 
 
 @app.command()
@@ -282,17 +426,21 @@ def languages(config: ConfigOption = None, json_output: JsonOption = False) -> N
     table = Table("code", "language", "reading", title=f"{len(rows)} languages identified, {supported} read")
     for row in rows:
         table.add_row(row["code"], row["name"], "supported" if row["reading"] else "[dim]identified only[/]")
-    console.print(table)
-    console.print("Articles in any of them are stored and linked into stories across languages; the reading "
+    _out().print(table)
+    _out().print("Articles in any of them are stored and linked into stories across languages; the reading "
                   "(entities, quotes, coverage) is built and tested for the supported ones only.")
 
 
 @app.command("relink")
-def relink_command(db: DbOption = None, config: ConfigOption = None) -> None:
-    """Re-link the whole store from scratch (replaces every story and merge record)."""
+def relink_command(db: DbOption = None, config: ConfigOption = None, json_output: JsonOption = False) -> None:
+    """Re-link the whole store from scratch; stories keep their ids where they survive, and what changed is shown."""
     with _open(db, _settings(config)) as tracker:
-        count = tracker.relink()
-    console.print(f"{count} stories")
+        report = tracker.relink()
+    if json_output:
+        _print_json(report.to_json())
+        return
+    for line in views.relink_lines(report):
+        _out().print(line, highlight=False)
 
 
 @app.command()
@@ -317,8 +465,8 @@ def reindex(
                 errors.print(f"[red]error:[/] {exc.args[0]}")
                 raise typer.Exit(1) from exc
         entities, covered = tracker.store.count_entities(), tracker.store.indexed_story_count()
-    console.print(f"indexed {indexed} of {total} stories ({total - indexed} already up to date); "
-                  f"the index holds {entities} entities from {covered} stories")
+    _out().print(f"indexed {indexed} of {total} stories ({total - indexed} already up to date); "
+                 f"the index holds {entities} entities from {covered} stories")
 
 
 eval_app = typer.Typer(help="Measure quality on labelled data.", no_args_is_help=True)
@@ -363,14 +511,14 @@ def eval_pairs(
     if json_output:
         _print_json(result)
         return
-    console.print(f"Pearson(similarity, -Overall) = {result['pearson']} on {result['n']} pairs "
+    _out().print(f"Pearson(similarity, -Overall) = {result['pearson']} on {result['n']} pairs "
                   f"({len(unusable)} pair(s) with an empty side skipped)")
     table = Table("subset", "pearson", "n", title="by language pair and translation")
     for name, block in [("original", result["original"])] + [
         (f"machine_translated={k}", v) for k, v in result["machine_translated"].items()
     ] + list(result["by_language_pair"].items()):
         table.add_row(name, str(block["pearson"]), str(block["n"]))
-    console.print(table)
+    _out().print(table)
 
 
 @eval_app.command("clusters")
@@ -402,7 +550,7 @@ def eval_clusters(
     if json_output:
         _print_json(result)
         return
-    console.print(
+    _out().print(
         f"BCubed F1 {result['bcubed_f1']} (P {result['bcubed_precision']}, R {result['bcubed_recall']}), "
         f"standard F1 {result['standard_f1']}, {result['clusters']} stories for {result['gold_clusters']} "
         f"gold clusters, n={result['n']}"
@@ -451,18 +599,18 @@ def eval_reading(
         m, t, q, s = block["mentions"], block["mentions_typed"], block["quotes"], block["speakers"]
         table.add_row(name, str(m["precision"]), str(m["recall"]), str(m["f1"]), str(t["f1"]), str(q["precision"]),
                       str(q["recall"]), f"{s['right']}/{s['gold']}", str(s["wrong"]), str(s["abstained"]))
-    console.print(table)
+    _out().print(table)
     for scope, block in result["identity"].items():
-        console.print(f"entity identity ({scope}): P {block['precision']} R {block['recall']} F1 {block['f1']}")
+        _out().print(f"entity identity ({scope}): P {block['precision']} R {block['recall']} F1 {block['f1']}")
     block = result["matched_statements"]
-    console.print(f"matched statements: P {block['precision']} R {block['recall']} "
+    _out().print(f"matched statements: P {block['precision']} R {block['recall']} "
                   f"({block['right']} right of {block['found']} found, {block['gold']} labelled)")
     language = result["language_id"]
-    console.print(f"language identified: {language['right']}/{language['articles']}")
+    _out().print(f"language identified: {language['right']}/{language['articles']}")
     for kind, items in result.get("errors", {}).items():
-        console.print(f"[bold]{kind}[/] ({len(items)} shown)")
+        _out().print(f"[bold]{kind}[/] ({len(items)} shown)")
         for item in items:
-            console.print(f"  {item}", highlight=False, markup=False)
+            _out().print(f"  {item}", highlight=False, markup=False)
 
 
 @app.command()
@@ -477,13 +625,16 @@ def serve(
                           "(default: $BABELWIRE_ADMIN_TOKEN; without one the server is read-only)."),
     ] = None,
 ) -> None:
-    """Serve the web UI and the REST API (/api, described at /openapi.json) over a store."""
+    """Serve the web UI and the REST API (/api, described at /openapi.json) over a store (a new one only with
+    --admin-token, which lets clients fill it)."""
     import uvicorn
 
-    from babelwire.api import create_app
+    from babelwire.api import create_app, local_host_names
 
+    db = _existing(db, create=bool(admin_token))  # with the admin token the server can fill a new store
     try:
-        web_app = create_app(db or default_db_path(), admin_token=admin_token, settings=Settings.from_env())
+        web_app = create_app(db, admin_token=admin_token, settings=Settings.from_env(),
+                             allowed_hosts=local_host_names(host))
     except (StoreError, ValueError) as exc:
         errors.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc

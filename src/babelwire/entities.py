@@ -36,6 +36,7 @@ from babelwire.lexicon import (
     ORGANISATION_WORDS,
     PLACE_WORDS,
     TITLE_CASE_LANGUAGES,
+    census_surnames,
     given_name_keys,
     is_title,
     speech_verbs,
@@ -517,6 +518,21 @@ class RuleTagger:
         kind, confident, evidence = self._type_of(run, previous, title, opens_sentence, sentence, language)
         return _mention(document, sentence, run, kind, confident=confident, title=title, evidence=evidence)
 
+    def _ends_like_a_business(self, run: list[_Word], language: str) -> bool:
+        """A name that no dictionary starts but a common word or a country ends (Heise Online, Lycos Europe)
+        names a business, not a person: a surname is rarely a dictionary word after a first name that no
+        dictionary knows."""
+        first, last = run[0].text, run[-1].text
+        # the dictionaries also hold many given names (Jacek, Marcin) but no brand: ask for an unknown word
+        if is_known_word(first, language) or "." in first or any(
+                is_title(word.text) or _is_given_name(word.text) for word in run):
+            return False
+        entry = self.gazetteer.lookup([last], language) if self.gazetteer is not None else None
+        if entry is not None:  # a country or a continent, not a town (Farah is also a surname)
+            return entry.type == PLACE and not entry.id.startswith("city:")
+        # a surname may be a rare dictionary word too (Malkin, Shah): the census knows it as a surname
+        return is_common_word(last, language) and last.casefold() not in census_surnames()
+
     def _type_of(self, run: list[_Word], previous: str, title: str | None, opens_sentence: bool,
                  sentence: Sentence, language: str) -> tuple[str, bool, str | None]:
         """A run's type, whether the rules are sure of it, and the cue that says so."""
@@ -531,9 +547,11 @@ class RuleTagger:
             return PERSON, True, "title"
         if _is_given_name(first) and len(run) > 1:
             return PERSON, True, "given-name"
+        nouns_capitalised = language in CAPITALISE_NOUNS
+        if len(run) > 1 and not nouns_capitalised and self._ends_like_a_business(run, language):
+            return ORGANISATION, not opens_sentence, "name-ending"
         if _has_speech_verb_beside(sentence, run, language):
             return PERSON, not opens_sentence or len(run) > 1, "speech-verb"
-        nouns_capitalised = language in CAPITALISE_NOUNS
         if len(run) > 1 and not nouns_capitalised \
                 and any(word.text.casefold() in NAME_CONNECTORS for word in run[1:-1]):
             # capitalised words joined by "de", "of", "der" with no given name: an institution's or a place's
@@ -569,6 +587,69 @@ def _with_nicknames(document: Document, mentions: list[Mention]) -> list[Mention
                               evidence="nickname")
         joined.append(mention)
     return joined
+
+
+#: a short name defined in brackets right after a long one: "Agence nationale … (Anses)", "Sądu Najwyższego (SN)"
+_DEFINED_SHORT = re.compile(r"\s*\(\s*([^\W\d_][^\W_]{1,11})\s*\)")
+#: the rest of a long name a tagger cut short before its definition: ", environnement, travail (Anses)"
+_NAME_REST = re.compile(r"(?:,?\s+[^\W\d_A-Z][\w'’-]*){1,4}(?=\s*\()")
+#: weak type evidence a definition overrides
+_WEAK_EVIDENCE = frozenset({None, "model", "speech-verb"})
+
+
+def _with_defined_shorts(document: Document, mentions: list[Mention]) -> list[Mention]:
+    """A capitalised short form in brackets right after a typed name of several words names the same thing:
+    it gets the long name's type (found or not before), and so do its other mentions whose type rests on
+    weak evidence (a model's guess, a speech verb: "the Anses said"). The brackets also mark where the long
+    name ends, when a tagger cut it short before a few lower-case words."""
+    shorts: list[Mention] = []
+    longs: dict[int, Mention] = {}
+    for position, mention in enumerate(mentions):
+        if mention.type not in (ORGANISATION, PLACE) or len(mention.words) < 2:
+            continue  # "Senator Jane Doe (Utah)" gives the person's state, not her short name
+        end = mention.end
+        match = _DEFINED_SHORT.match(document.text, end)
+        rest = _NAME_REST.match(document.text, end) if match is None else None
+        if rest is not None:  # a few lower-case words between: only a short form with the name's initial
+            match = _DEFINED_SHORT.match(document.text, rest.end())
+            if match is not None and match.group(1)[:1].casefold() != mention.name[:1].casefold():
+                match = None
+            end = rest.end()
+        if match is None or not match.group(1)[:1].isupper() or any(
+                m.gazetteer_id and m.start == match.start(1) for m in mentions):
+            continue  # "the Colorado River Authority (Colorado)": a known place stays that place
+        short = match.group(1)
+        shorts.append(Mention(mention.article_id, mention.language, short, short, mention.type,
+                              match.start(1), match.end(1), mention.sentence, confident=True,
+                              evidence="defined-short"))
+        if end != mention.end:
+            text = document.text[mention.start:end]
+            longs[position] = replace(mention, end=end, text=text, name=" ".join(text.split()))
+    if not shorts:
+        return mentions
+    types = {short.name: short.type for short in shorts}
+    spans = [(short.start, short.end) for short in shorts]
+    result = []
+    for position, mention in enumerate(mentions):
+        mention = longs.get(position, mention)
+        if any(mention.start < end and start < mention.end for start, end in spans) and position not in longs:
+            continue  # the short form itself, found before without its definition
+        if mention.name in types and mention.evidence in _WEAK_EVIDENCE:
+            mention = replace(mention, type=types[mention.name], confident=True, evidence="defined-short")
+        result.append(mention)
+    return sorted([*result, *shorts], key=lambda m: m.start)
+
+
+def _with_business_heads(mentions: list[Mention]) -> list[Mention]:
+    """A lone word typed on weak evidence ("Lycos said") that begins an organisation's longer name in the
+    same article (Lycos Europe) is that organisation, unless a person's full name ends with it (Donald
+    Trump … the Trump Organization)."""
+    heads = {m.words[0] for m in mentions if m.type == ORGANISATION and len(m.words) > 1}
+    surnames = {m.words[-1] for m in mentions if m.type == PERSON and len(m.words) > 1
+                and m.evidence not in _WEAK_EVIDENCE}
+    return [replace(m, type=ORGANISATION, evidence="organisation-head")
+            if len(m.words) == 1 and m.name in heads and m.name not in surnames and m.evidence in _WEAK_EVIDENCE
+            else m for m in mentions]
 
 
 def _is_lone_common_word(word: str, language: str, context: _Context) -> bool:
@@ -978,4 +1059,4 @@ def extract_mentions(document: Document) -> list[Mention]:
             log.exception("entity tagger %s failed on article %s", tagger.name, document.article_id)
             continue
         mentions = found if not mentions else combine_mentions(mentions, found)
-    return mentions
+    return _with_business_heads(_with_defined_shorts(document, mentions))

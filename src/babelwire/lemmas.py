@@ -48,6 +48,19 @@ def lemma(word: str, language: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def proper_lemma(name: str, language: str) -> str | None:
+    """The dictionary's base form of an inflected proper name (Zakopanem → Zakopane), or None when the
+    dictionary gives no capitalised base form different from the name."""
+    code = _code(language)
+    if code is None or not name[:1].isupper():
+        return None
+    import simplemma
+
+    base = simplemma.lemmatize(name, lang=code)
+    return base if base != name and base[:1].isupper() else None
+
+
+@lru_cache(maxsize=200_000)
 def is_known_word(word: str, language: str) -> bool:
     """Whether the language's dictionary holds the word (True when there is no dictionary to ask)."""
     code = _code(language)

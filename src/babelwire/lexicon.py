@@ -52,88 +52,18 @@ PLACE_WORDS = union("PLACE_WORDS")
 NAME_CONNECTORS = union("NAME_CONNECTORS")
 #: function words that start sentences capitalised and are never names by themselves
 FUNCTION_WORDS = union("FUNCTION_WORDS")
-#: pronouns that stand for the last person named (säger han, he said, zei hij, powiedział on, قال هو)
-PRONOUNS = _words(
-    "han hon hen hij zij ze he she er sie il elle él ella lui lei ele ela on ona он она він вона hän o "
-    "hun hjun hann hun hänen ono oni они вони هو هي 他 她"
-)
+#: pronouns that stand for the last person named (säger han, he said, zei hij, powiedział on, قال هو), every
+#: language's, caseless scripts included: an article may report a pronoun of another language
+PRONOUNS = frozenset(word for _, module in lang.modules() for word in getattr(module, "PRONOUNS", ()))
 #: verbs and phrases that report speech, per language (several words as one string). Inflected forms of the
 #: single words are found by lemma too (:func:`babelwire.quotes.is_speech_verb`), so one form per verb is enough
 #: where the lemmatiser knows the language; Arabic, Turkish and Chinese list their forms.
 SPEECH_VERBS: dict[str, tuple[str, ...]] = {
-    "sv": ("säger", "sa", "sade", "berättar", "berättade", "skriver", "skrev", "menar", "uppger", "uppgav",
-           "konstaterar", "konstaterade", "förklarar", "förklarade", "hävdar", "hävdade", "tillägger", "lade till",
-           "svarar", "svarade", "framhåller", "betonar", "betonade", "varnar", "varnade", "meddelar", "meddelade",
-           "tillade", "understryker", "frågar", "frågade", "twittrade", "enligt"),
-    "no": ("sier", "sa", "sagde", "forteller", "fortalte", "skriver", "skrev", "mener", "uttaler", "uttalte",
-           "legger til", "la til", "svarer", "svarte", "understreker", "advarer", "opplyser", "ifølge"),
-    "da": ("siger", "sagde", "fortæller", "fortalte", "skriver", "skrev", "mener", "udtaler", "udtalte",
-           "tilføjer", "tilføjede", "svarer", "svarede", "understreger", "advarer", "oplyser", "ifølge"),
-    "nl": ("zegt", "zei", "zeiden", "zegden", "verklaarde", "verklaart", "schrijft", "schreef", "aldus", "stelt",
-           "stelde", "voegde toe", "voegde eraan toe", "liet weten", "laat weten", "benadrukte", "benadrukt",
-           "citeerde", "vertelde", "vertelt", "klonk het bij", "meldde", "meldt", "reageerde", "waarschuwde",
-           "waarschuwt", "twitterde", "vroeg", "antwoordde", "volgens", "maakte bekend"),
-    "de": ("sagt", "sagte", "sagten", "erklärte", "erklärt", "schreibt", "schrieb", "betonte", "betont",
-           "fügte hinzu", "so", "meint", "meinte", "laut", "zufolge", "teilte mit", "warnte", "warnt", "sprach",
-           "berichtete", "antwortete", "kündigte an", "kündigte", "drohte", "sagte zu", "fragte", "twitterte",
-           "unterstrich", "bekräftigte", "versicherte", "wiederholt", "wiederholte", "räumte ein"),
-    "en": ("said", "says", "told", "tells", "stated", "states", "added", "adds", "wrote", "writes", "explained",
-           "warned", "declared", "insisted", "noted", "replied", "claimed", "announced", "stressed", "asked",
-           "asks", "tweeted", "posted", "captioned", "commented", "confirmed", "argued", "admitted", "urged",
-           "put it", "is quoted as saying", "was quoted as saying", "quoted as saying", "according to"),
-    "fr": ("a déclaré", "déclare", "a dit", "dit", "affirme", "a affirmé", "a expliqué", "explique", "a ajouté",
-           "ajoute", "a souligné", "souligne", "écrit", "a écrit", "estime", "a estimé", "selon", "d'après",
-           "a assuré", "assure", "a averti", "avertit", "a lancé", "lance", "a annoncé", "annonce", "a indiqué",
-           "indique", "a confié", "confie", "précise", "a précisé", "a tweeté", "a répondu", "répond", "insiste",
-           "a insisté", "martèle", "a martelé", "rappelle", "a rappelé"),
-    "es": ("dijo", "dice", "declaró", "afirmó", "afirma", "aseguró", "asegura", "explicó", "añadió", "agregó",
-           "señaló", "escribió", "según", "acorde a", "de acuerdo con", "advirtió", "anunció", "indicó",
-           "detalló", "comunicó", "informó", "expresó", "manifestó", "sostuvo", "subrayó", "destacó", "insistió",
-           "apuntó", "respondió", "precisó", "tuiteó", "relató", "contó"),
-    "it": ("ha detto", "dice", "disse", "ha dichiarato", "dichiara", "ha affermato", "afferma", "ha spiegato",
-           "spiega", "ha aggiunto", "aggiunge", "ha scritto", "scrive", "secondo", "ha sottolineato",
-           "sottolinea", "ha annunciato", "annuncia", "ha commentato", "commenta", "ha precisato", "ha ribadito",
-           "ha assicurato", "ha avvertito", "ha risposto", "ha raccontato", "racconta"),
-    "pt": ("disse", "diz", "afirmou", "afirma", "declarou", "explicou", "acrescentou", "escreveu", "segundo",
-           "de acordo com", "garantiu", "anunciou", "destacou", "ressaltou", "salientou", "sublinhou",
-           "respondeu", "contou", "comentou", "alertou", "informou", "frisou"),
-    "pl": ("powiedział", "powiedziała", "mówi", "mówił", "stwierdził", "stwierdziła", "oświadczył",
-           "oświadczyła", "dodał", "dodała", "napisał", "napisała", "pisze", "według", "podkreślił",
-           "podkreśliła", "zaznaczył", "zaznaczyła", "ogłosił", "ogłosiła", "przekonywał", "przekonuje",
-           "wyjaśnił", "wyjaśnia", "tłumaczy", "tłumaczył", "twierdzi", "twierdził", "ocenił", "ocenia",
-           "zapowiedział", "przyznał", "odpowiedział", "poinformował", "ostrzegł", "apelował", "zauważył",
-           "skomentował", "relacjonował", "wskazał", "dopytywał", "pytał", "zapytał"),
-    "cs": ("řekl", "řekla", "uvedl", "uvedla", "prohlásil", "prohlásila", "dodal", "dodala", "napsal", "napsala",
-           "podle", "říká", "uvádí", "zdůraznil", "zdůraznila", "upozornil", "oznámil", "vysvětlil", "konstatoval",
-           "poznamenal", "odpověděl", "sdělil", "míní"),
-    "ru": ("заявил", "заявила", "сказал", "сказала", "говорит", "отметил", "отметила", "добавил", "добавила",
-           "написал", "написала", "сообщил", "сообщила", "подчеркнул", "подчеркнула", "по словам", "считает",
-           "пояснил", "пояснила", "объявил", "объявила", "заметил", "признал", "ответил", "предупредил",
-           "рассказал", "уточнил", "констатировал", "по мнению", "по данным"),
-    "uk": ("заявив", "заявила", "сказав", "сказала", "каже", "зазначив", "зазначила", "додав", "додала",
-           "написав", "написала", "повідомив", "повідомила", "за словами", "наголосив", "підкреслив",
-           "пояснив", "розповів", "відповів", "оголосив", "вважає"),
-    "tr": ("dedi", "demiş", "diyor", "der", "söyledi", "söylüyor", "söylemiş", "açıkladı", "açıklamış",
-           "belirtti", "belirtmiş", "belirterek", "ifade etti", "ifade ederek", "yazdı", "ekledi", "diye konuştu",
-           "diye yazdı", "konuştu", "paylaştı", "mesajını paylaştı", "vurguladı", "kaydetti", "bildirdi",
-           "duyurdu", "tamamladı", "sözlerine şöyle devam etti", "paylaşmış", "diye", "göre", "bahsederek"),
-    "fi": ("sanoo", "sanoi", "kertoo", "kertoi", "toteaa", "totesi", "kirjoittaa", "kirjoitti", "mukaan",
-           "korostaa", "korosti", "lisää", "lisäsi", "vastasi", "varoitti", "sanoivat"),
-    "ar": ("قال", "قالت", "يقول", "تقول", "صرح", "صرحت", "أكد", "أكدت", "يؤكد", "أضاف", "أضافت", "تابع", "تابعت",
-           "أتم", "أتمت", "اختتم", "اختتمت", "ختم", "ختمت", "ذكر", "ذكرت", "أوضح", "أوضحت", "أعلن", "أعلنت",
-           "أشار", "أشارت", "كتب", "كتبت", "شدد", "شددت", "أفاد", "أفادت", "واصل", "واصلت", "قائلا", "قائلًا",
-           "قائلة", "بالقول", "بحسب", "حسب", "وفق", "وفقا ل", "وفقاً ل", "نقلا عن", "نقلاً عن"),
-    "zh": ("表示", "说", "称", "指出", "强调", "说道", "写道", "据", "宣布", "透露", "回应"),
-    "ja": ("と述べた", "と語った", "と話した", "述べた", "語った", "によると"),
+    code: module.SPEECH_VERBS for code, module in lang.modules() if getattr(module, "SPEECH_VERBS", ())
 }
 #: the subset of speech verbs that name a source ("according to X", "X'e göre"): the speaker is the entity
 #: they govern, which may be an organisation such as a news agency
-SOURCE_CUES: frozenset[str] = frozenset({
-    "according to", "laut", "zufolge", "selon", "d'après", "según", "acorde a", "de acuerdo con", "secondo",
-    "segundo", "de acordo com", "volgens", "enligt", "ifølge", "mukaan", "według", "podle", "по словам",
-    "по мнению", "по данным", "за словами", "göre", "بحسب", "حسب", "وفق", "وفقا ل", "وفقاً ل", "نقلا عن",
-    "نقلاً عن", "据", "によると",
-})
+SOURCE_CUES = frozenset(cue for _, module in lang.modules() for cue in getattr(module, "SOURCE_CUES", ()))
 #: common given names, for names at a sentence start and in German (where every noun is capitalised)
 GIVEN_NAMES = union("GIVEN_NAMES")
 #: adjective endings of nationalities in languages that capitalise them (Russische, Kazachse, Russian)
@@ -182,6 +112,19 @@ def _census_given_names() -> set[str]:
 
     gazetteer = default_gazetteer()
     return {name for name in found if gazetteer.lookup([name.capitalize()], "en") is None}
+
+
+@cache
+def census_surnames() -> frozenset[str]:
+    """The 88,799 surnames of the US 1990 census shipped by the ``names`` package, case-folded (empty without
+    it): surnames of every origin that are also dictionary words (Baker, Shah, Malkin, Bach)."""
+    try:
+        from importlib.resources import files
+
+        text = files("names").joinpath("dist.all.last").read_text(encoding="utf-8")
+    except (ImportError, ModuleNotFoundError, OSError):
+        return frozenset()
+    return frozenset(line.split()[0].casefold() for line in text.splitlines() if line.strip())
 
 
 @cache

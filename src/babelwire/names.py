@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from babelwire import lang
+from babelwire.lemmas import proper_lemma
 
 #: letters that Unicode decomposition does not reduce to ASCII
 _SPECIAL_LETTERS = {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ı": "i", "þ": "th", "ð": "d"}
@@ -140,6 +141,9 @@ def inflection_stems(token: str, language: str) -> list[str]:
             stem = token[: len(token) - len(ending)]
             for nominative in _table(language, "NOMINATIVE_ENDINGS", ("",)):
                 forms.append(stem + nominative)
+    base = proper_lemma(token, language)
+    if base is not None:  # the dictionary knows this name's base form (Zakopanem → Zakopane)
+        forms.append(base)
     if has_cyrillic(token) and language not in ("ru", "uk"):  # a Cyrillic name quoted in another language
         forms.extend(inflection_stems(token, "ru")[1:])
     return list(dict.fromkeys(forms))

@@ -44,7 +44,8 @@ from babelwire.types import Article
 log = logging.getLogger(__name__)
 
 #: bump when the analysis changes, so that cached analyses are recomputed
-ANALYSIS_VERSION = 3  # 2: weekdays, tense, explicit years, datelines; 3: entities, coverage and quotes on real news
+ANALYSIS_VERSION = 4  # 2: weekdays, tense, explicit years, datelines; 3: entities, coverage and quotes on real news;
+# 4: base forms by lemma, short forms defined in brackets, brand names
 #: an alias file (CSV or JSON, see :class:`babelwire.canonical.AliasBook`) used when none is given
 ALIASES_VARIABLE = "BABELWIRE_ALIASES"
 #: the encoder used when none is given (the bundled multilingual e5 with its language neutraliser)

@@ -210,6 +210,28 @@ def _alignment(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
     return f1, float(sims.max()), float(sims.mean())
 
 
+#: what each feature is, for people (``babelwire compare``)
+FEATURE_LABELS: dict[str, str] = {
+    "lead_cos": "meaning of title and lead (cosine)",
+    "body_cos": "meaning of the whole text (cosine)",
+    "title_cos": "meaning of the titles (cosine)",
+    "has_titles": "both have a title",
+    "align_f1": "sentences that match across the two (F1)",
+    "align_max": "best-matching pair of sentences",
+    "align_mean": "average sentence match",
+    "names_jaccard": "names in common (share of all)",
+    "names_overlap": "names in common (share of the fewer)",
+    "has_names": "both name someone or somewhere",
+    "numbers_jaccard": "numbers in common",
+    "has_numbers": "both have numbers",
+    "same_language": "same language",
+    "length_ratio": "difference in length (log ratio)",
+    "short_text": "a short text (under 400 characters)",
+    "date_gap": "days between publications (log)",
+    "has_dates": "both are dated",
+    "char_cos": "shared spelling (character 4-grams)",
+}
+
 FEATURES: tuple[str, ...] = (
     "lead_cos", "body_cos", "title_cos", "has_titles", "align_f1", "align_max", "align_mean",
     "names_jaccard", "names_overlap", "has_names", "numbers_jaccard", "has_numbers",
@@ -283,6 +305,8 @@ class PairScore:
     features: dict[str, float]
     #: each feature's share of the score relative to an average pair (positive: more similar)
     contributions: dict[str, float] = field(default_factory=dict)
+    #: the score of an average pair: ``base + sum(contributions)`` is the score before it is kept within [0, 1]
+    base: float = 0.0
 
     def top_reasons(self, count: int = 3) -> list[tuple[str, float]]:
         """The features that moved the score most, largest effect first."""
@@ -314,7 +338,7 @@ class PairModel:
         contributions = dict.fromkeys(features, 0.0)
         for term, value in zip(self.features, terms, strict=True):
             contributions[term_feature(term)] += float(-value / 3.0)
-        return PairScore(score, features, contributions)
+        return PairScore(score, features, contributions, base=float((4.0 - self.intercept) / 3.0))
 
     def to_json(self) -> dict:
         return {

@@ -194,9 +194,14 @@ _ARTICLE_COLUMNS = (
     "seq, id, url, source, origin, title, text, language, language_confidence, published, "
     "published_source, published_reliable, ingested_at, content_hash, story_id, link_score, copy_of, copy_similarity"
 )
-#: a story's time span: its first and last publication (ingest time for undated articles)
+#: a story's time span: the first and last publication of its dated articles. An undated article's date is
+#: inferred from that very span (``reldates.infer_story_date``), so it adds nothing to it; its ingest time is
+#: no publication date (an archive ingested today would look like today's news). Only a story without any
+#: dated article falls back to its articles' ingest times, and says so with ``span_inferred``.
 _STORY_SPAN = (
-    "MIN(COALESCE(a.published, a.ingested_at)) AS first_seen, MAX(COALESCE(a.published, a.ingested_at)) AS last_seen"
+    "COALESCE(MIN(a.published), MIN(a.ingested_at)) AS first_seen, "
+    "COALESCE(MAX(a.published), MAX(a.ingested_at)) AS last_seen, "
+    "CASE WHEN MAX(a.published) IS NULL THEN 1 ELSE 0 END AS span_inferred"
 )
 #: a story's articles: oldest publication first, undated ones last
 _PUBLICATION_ORDER = "published IS NULL, published, seq"
@@ -206,6 +211,10 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 class StoreError(Exception):
     """The store cannot be opened or used as asked."""
+
+
+#: the meta key of :meth:`Store.write_generation`
+_GENERATION_KEY = "write_generation"
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -423,6 +432,18 @@ class Store(EntityIndexStore, OutletStore):
 
     # --- meta ----------------------------------------------------------------------
 
+    def write_generation(self) -> int:
+        """How many linking write transactions the store has seen: a writer whose in-memory links were
+        loaded at another generation must reload them (another process wrote in between)."""
+        value = self.get_meta(_GENERATION_KEY)
+        return int(value) if value else 0
+
+    def bump_write_generation(self) -> int:
+        """Count one more linking write; inside the transaction that wrote. The new generation."""
+        generation = self.write_generation() + 1
+        self.set_meta(_GENERATION_KEY, str(generation))
+        return generation
+
     def get_meta(self, key: str) -> str | None:
         """A value stored under ``key`` (e.g. the encoder the vectors came from), or ``None``."""
         row = self._execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -510,17 +531,28 @@ class Store(EntityIndexStore, OutletStore):
         )
         self.refresh_entity_counts_after_merge(target_id)
 
-    def replace_stories(self, assignments: Sequence[tuple[int, int, float | None]], titles: dict[int, str]) -> None:
-        """Drop every story and merge record, then store new ``(key, story, score)`` assignments.
+    def relink_stories(
+        self,
+        assignments: Sequence[tuple[int, int, float | None]],
+        titles: dict[int, str],
+        merges: Sequence[tuple[int, int, str, float]] = (),
+        changed: Sequence[int] = (),
+    ) -> None:
+        """Store a relink (:meth:`babelwire.Tracker.relink`): new ``(key, story, score)`` assignments.
 
-        Syndicated copies follow their originals into the new stories.
+        Ids stay stories' ids: ``titles`` holds every live story after the relink (an id the store lacks is
+        created); ``merges`` folds each ``(old id, story, article id, share)`` into that story and records it
+        (``share``: of the old story's articles that went there); ``changed`` stories get a new ``updated_at``.
+        Earlier merges stay, so every id ever shown still leads somewhere. Syndicated copies follow their
+        originals.
         """
-        self._execute("UPDATE articles SET story_id = NULL, link_score = NULL")
-        self.clear_entity_index()  # it is keyed by the story ids that go now
-        self._execute("DELETE FROM story_merges")
-        self._execute("DELETE FROM stories")
+        existing = {row[0] for row in self._execute("SELECT id FROM stories")}
+        now = _now()
         for story_id, title in sorted(titles.items()):
-            self.create_story(story_id, title)
+            if story_id in existing:
+                self._execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
+            else:
+                self.create_story(story_id, title)
         self._executemany(
             "UPDATE articles SET story_id = ?, link_score = ? WHERE seq = ?",
             [(story, score, key) for key, story, score in assignments],
@@ -529,6 +561,20 @@ class Store(EntityIndexStore, OutletStore):
             "UPDATE articles SET story_id = (SELECT o.story_id FROM articles o WHERE o.id = articles.copy_of) "
             "WHERE copy_of IS NOT NULL"
         )
+        for source, target, article_id, share in merges:
+            self._execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (target, now, source))
+            self._execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (target, source))
+            self._execute(
+                "INSERT INTO story_merges (source_id, target_id, article_id, score, merged_at) VALUES (?, ?, ?, ?, ?)",
+                (source, target, article_id, share, now),
+            )
+        self._executemany("UPDATE stories SET updated_at = ? WHERE id = ?", [(now, story) for story in changed])
+        # the entity index no longer knows what these stories hold: they are read again (reindex, or on use)
+        self.forget_story_entities([*changed, *(merge[0] for merge in merges), *(merge[1] for merge in merges)])
+
+    def max_story_id(self) -> int:
+        """The highest story id the store has used, merged stories included (0 when none)."""
+        return int(self._execute("SELECT COALESCE(MAX(id), 0) FROM stories").fetchone()[0])
 
     # --- reads ---------------------------------------------------------------------
 
@@ -600,7 +646,7 @@ class Store(EntityIndexStore, OutletStore):
         """Live stories, newest activity first, with their languages and time span."""
         spans, params = self._story_filter_sql(language, None, None, (), story_ids)
         sql, params = _paged(
-            "SELECT s.id, s.title, s.created_at, s.updated_at, f.first_seen, f.last_seen "
+            "SELECT s.id, s.title, s.created_at, s.updated_at, f.first_seen, f.last_seen, f.span_inferred "
             f"FROM ({spans}) AS f JOIN stories s ON s.id = f.id ORDER BY f.last_seen DESC, f.id DESC",
             params, limit, offset,
         )
@@ -609,7 +655,7 @@ class Store(EntityIndexStore, OutletStore):
                 id=row["id"], title=row["title"],
                 created_at=datetime.fromisoformat(row["created_at"]),
                 updated_at=datetime.fromisoformat(row["updated_at"]),
-                first_seen=row["first_seen"], last_seen=row["last_seen"],
+                first_seen=row["first_seen"], last_seen=row["last_seen"], span_inferred=bool(row["span_inferred"]),
             )
             for row in self._execute(sql, params).fetchall()
         }
@@ -685,7 +731,7 @@ class Store(EntityIndexStore, OutletStore):
         outlet: str | None = None,
         entity_id: int | None = None,
     ) -> tuple[str, list[Any]]:
-        """``SELECT g.id, g.first_seen, g.last_seen`` of the live stories that pass the filters.
+        """``SELECT g.id, g.first_seen, g.last_seen, g.span_inferred`` of the live stories that pass the filters.
 
         The date filters apply to the grouped spans in an outer query: PostgreSQL allows no output
         names in ``HAVING``.
@@ -720,7 +766,7 @@ class Store(EntityIndexStore, OutletStore):
             spans.append("substr(g.first_seen, 1, 10) <= ?")
             params.append(published_to)
         sql = (
-            f"SELECT g.id, g.first_seen, g.last_seen FROM (SELECT s.id, {_STORY_SPAN} "
+            f"SELECT g.id, g.first_seen, g.last_seen, g.span_inferred FROM (SELECT s.id, {_STORY_SPAN} "
             f"FROM stories s JOIN articles a ON a.story_id = s.id WHERE {' AND '.join(where)} GROUP BY s.id) AS g"
         )
         if spans:

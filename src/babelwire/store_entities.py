@@ -113,8 +113,21 @@ class EntityIndexStore:
         if merged:
             self.refresh_entity_counts(self._entities_of_stories([target_id, *merged]))
 
+    def forget_story_entities(self, story_ids: Iterable[int]) -> None:
+        """Drop what the index holds of these stories (their articles changed: a relink); entries left without
+        a story go, the others are recounted. The stories are indexed again when next read."""
+        ids = sorted(set(story_ids))
+        if not ids:
+            return
+        touched = self._entities_of_stories(ids)
+        for table in (*STORY_TABLES, "entity_index_stories"):
+            self._execute(f"DELETE FROM {table} WHERE story_id IN ({_marks(len(ids))})", ids)
+        self._execute("DELETE FROM entities WHERE NOT EXISTS "
+                      "(SELECT 1 FROM entity_keys k WHERE k.entity_id = entities.id)")
+        self.refresh_entity_counts(touched)
+
     def clear_entity_index(self) -> None:
-        """Empty the index (story ids changed: :meth:`babelwire.store.Store.replace_stories`)."""
+        """Empty the index."""
         for table in (*STORY_TABLES, "entity_index_stories", "entities"):
             self._execute(f"DELETE FROM {table}")
 

@@ -13,7 +13,9 @@ so a user swaps the encoder or the language identifier without touching the rest
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,8 +27,9 @@ from babelwire.index import UsearchIndex, VectorIndex
 from babelwire.langid import LanguageIdentifier, LinguaIdentifier, Py3LangidIdentifier
 from babelwire.linking import StoryLinker, relink
 from babelwire.readers import ReadResult, read_inputs
+from babelwire.relinking import RelinkReport, match_story_ids
 from babelwire.settings import SUPPORTED_LANGUAGES, Settings, default_db_path
-from babelwire.store import Store, StoreError, canonical_url, open_store
+from babelwire.store import LinkRow, Store, StoreError, canonical_url, open_store
 from babelwire.types import UNDETERMINED, Article, IngestProblem, IngestReport, LinkDecision, SearchHit, Story
 
 if TYPE_CHECKING:
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
     from babelwire.similarity import PairScore, PairScorer
 
 ProgressCallback = Callable[[int], None]
+#: the meta key holding what the last relinks changed, and how many of them it keeps
+RELINK_LOG_KEY = "relinks"
+RELINK_LOG_LENGTH = 20
 
 
 def make_language_identifier(settings: Settings) -> LanguageIdentifier:
@@ -87,6 +93,8 @@ class Tracker:
         self._pair_scorer: PairScorer | None = None
         self.copy_detector_factory = copy_detector_factory or _default_copy_detector
         self._copy_detector: CopyDetector | None = None
+        #: the store's write generation the in-memory linker reflects (see Store.write_generation)
+        self._generation: int | None = None
 
     # --- set-up --------------------------------------------------------------------
 
@@ -132,7 +140,9 @@ class Tracker:
         return self._copy_detector
 
     def _load_linker(self) -> StoryLinker:
+        self._generation = self.store.write_generation()
         linker = StoryLinker(self.settings, self.encoder.dim, self.index_factory)
+        linker.next_story_id = self.store.max_story_id() + 1  # never an id a merged story had
         for row in self.store.iter_link_rows():
             interval = row.published.interval() if row.published else None
             linker.load(row.seq, row.vector, row.story_id, interval, row.language)
@@ -169,28 +179,44 @@ class Tracker:
         (elsewhere, e.g. on Ray workers): only duplicate checks, linking and storing remain.
         """
         report = IngestReport()
+        tick = progress or (lambda _: None)
         for batch in _batched(items, self.settings.ingest_batch_size):
             fresh = self._select_new(batch, report)
+            tick(len(batch) - len(fresh))  # problems and duplicates are done with at once
             if fresh:
                 try:
                     fingerprints = self._mark_copies(fresh)
                     originals = [article for article in fresh if article.copy_of is None]
-                    if not analysed and originals:  # copies are not embedded: they are never linked
-                        self.analyse(originals)
+                    tick(len(fresh) - len(originals))  # copies are not embedded: they are never linked
+                    if not analysed and originals:
+                        self.analyse(originals, tick)
+                    else:
+                        tick(len(originals))
                     _note_languages(report, originals)
-                    report.decisions.extend(self._link_and_store(fresh, fingerprints))
+                    decisions, taken = self._link_and_store(fresh, fingerprints)
+                    report.decisions.extend(decisions)
                 except BaseException:
                     self._copy_detector = None  # it saw articles that were not stored: rebuild on next use
                     raise
-                report.copies += len(fresh) - len(originals)
-                report.added += len(originals)
-            if progress:
-                progress(len(batch))
+                if taken:  # another writer stored them since _select_new looked
+                    self._copy_detector = None
+                    report.duplicates += len(taken)
+                report.copies += sum(1 for a in fresh if a.copy_of is not None and a.id not in taken)
+                report.added += sum(1 for a in originals if a.id not in taken)
         return report
 
-    def analyse(self, articles: list[Article]) -> list[Article]:
-        """Run the analysis stages (language, sentences, embedding…) over a batch of articles, in place."""
-        return run_stages(self.stages, articles)
+    def analyse(self, articles: list[Article], progress: ProgressCallback | None = None) -> list[Article]:
+        """Run the analysis stages (language, sentences, embedding…) over a batch of articles, in place.
+
+        The stages run on one encoder batch (``embed_batch_size``) at a time, and ``progress`` hears of each:
+        the encoder is most of the time, and one article at a time it ran 2-3 times slower.
+        """
+        size = max(self.settings.embed_batch_size, 1)
+        for start in range(0, len(articles), size):
+            run_stages(self.stages, articles[start : start + size])
+            if progress:
+                progress(len(articles[start : start + size]))
+        return articles
 
     def _mark_copies(self, articles: list[Article]) -> dict[str, Fingerprint]:
         """Set ``copy_of`` on the articles that copy an earlier one; the originals' fingerprints, by id."""
@@ -225,13 +251,28 @@ class Tracker:
             fresh.append(item)
         return fresh
 
-    def _link_and_store(self, articles: list[Article], fingerprints: dict[str, Fingerprint]) -> list[LinkDecision]:
-        linker = self.linker
+    def _link_and_store(self, articles: list[Article], fingerprints: dict[str, Fingerprint],
+                        ) -> tuple[list[LinkDecision], set[str]]:
+        """Store and link a batch in one write transaction; also the ids of articles another writer stored
+        first (left out). Writers take turns on the store's own lock; a writer whose store another process
+        changed since its linker was loaded reloads the linker inside the transaction, so story ids and
+        links always continue what is stored."""
         decisions = []
         batch = {article.id: article for article in articles}
+        taken: set[str] = set()
         try:
             with self.store.transaction():
+                generation = self.store.write_generation()
+                if self._linker is None or generation != self._generation:
+                    self._linker = self._load_linker()
+                linker = self._linker
                 for article in articles:
+                    if article.copy_of is not None and article.copy_of in taken:
+                        taken.add(article.id)
+                        continue
+                    if self.store.find_duplicate(article):  # checked again under the lock
+                        taken.add(article.id)
+                        continue
                     if article.copy_of is not None:
                         self._store_copy(article, batch.get(article.copy_of))
                         continue
@@ -246,10 +287,11 @@ class Tracker:
                     self.store.assign(key, decision.story_id, None if decision.new_story else decision.score)
                     article.story_id, article.link_score = decision.story_id, decision.score
                     decisions.append(decision)
+                self._generation = self.store.bump_write_generation()
         except BaseException:
             self._linker = None  # the in-memory graph ran ahead of the store: rebuild it on next use
             raise
-        return decisions
+        return decisions, taken
 
     def _store_copy(self, copy: Article, original: Article | None) -> None:
         """Store a syndicated copy in its original's story (the original is in this batch or stored)."""
@@ -261,10 +303,12 @@ class Tracker:
         key = self.store.insert_article(copy)
         self.store.assign(key, original.story_id, None)
 
-    def relink(self) -> int:
-        """Re-link the whole store from scratch in publication order; returns the story count.
+    def relink(self) -> RelinkReport:
+        """Re-link the whole store from scratch in publication order, keeping story ids where stories survive.
 
-        This is the explicit batch command: it replaces every story and merge record.
+        This is the explicit batch command. Each relinked story takes the id of the stored story it shares
+        most articles with (:func:`babelwire.relinking.match_story_ids`); the report says which stories
+        are new, merged or split. A story whose articles are the same keeps its title too.
         """
         rows = list(self.store.iter_link_rows())
 
@@ -278,19 +322,43 @@ class Tracker:
             for row in rows
         ]
         linker, decisions = relink(self.settings, self.encoder.dim, linker_input, self.index_factory)
-        scores = {row.seq: (None if d.new_story else d.score) for row, d in zip(rows, decisions, strict=True)}
-        assignments = [(row.seq, linker.story_of(row.seq), scores[row.seq]) for row in rows]
-        live = {story for _, story, _ in assignments}
-        founders = self.store.articles_by_keys([row.seq for row, d in zip(rows, decisions, strict=True) if d.new_story])
-        titles = {}
-        for row, decision in zip(rows, decisions, strict=True):
-            if decision.new_story and decision.story_id in live:
-                founder = founders[row.seq]
-                titles[decision.story_id] = founder.title or _first_words(founder.text)
+        old_of = {row.seq: row.story_id for row in rows}
+        final, report = match_story_ids(old_of, {row.seq: linker.story_of(row.seq) for row in rows},
+                                        self.store.max_story_id() + 1)
+        new_of = {row.seq: final[linker.story_of(row.seq)] for row in rows}
+        assignments = [(row.seq, new_of[row.seq], None if d.new_story else d.score)
+                       for row, d in zip(rows, decisions, strict=True)]
+        moved = [key for key in new_of if new_of[key] != old_of[key]]
+        changed = sorted({new_of[key] for key in moved} | {old_of[key] for key in moved})
+        titles = self._relinked_titles(rows, new_of, set(changed) - set(report.merged))
+        merges = []
+        for old, (into, share) in sorted(report.merged.items()):
+            first = next(row.id for row in rows if old_of[row.seq] == old and new_of[row.seq] == into)
+            merges.append((old, into, first, share))
         with self.store.transaction():
-            self.store.replace_stories(assignments, titles)
+            self.store.relink_stories(assignments, titles, merges, [story for story in changed if story in titles])
+            self._log_relink(report)
+            self.store.bump_write_generation()
         self._linker = None
-        return len(live)
+        return report
+
+    def _relinked_titles(self, rows: list[LinkRow], new_of: dict[int, int], changed: set[int]) -> dict[int, str]:
+        """Every live story's title after a relink: a story whose articles changed (or a new one) takes the
+        title of its first article in publication order, as it would founding it; the others keep theirs."""
+        live = set(new_of.values())
+        stored = {story.id: story.title for story in self.store.stories(story_ids=sorted(live - changed))}
+        firsts: dict[int, int] = {}
+        for row in rows:  # in publication order
+            if new_of[row.seq] in changed:
+                firsts.setdefault(new_of[row.seq], row.seq)
+        articles = self.store.articles_by_keys(sorted(firsts.values()))
+        return {**stored, **{story: display_title(articles[key]) for story, key in firsts.items()}}
+
+    def _log_relink(self, report: RelinkReport) -> None:
+        """Keep what the last relinks changed (splits have no other record) under the ``relinks`` meta key."""
+        log = json.loads(self.store.get_meta(RELINK_LOG_KEY) or "[]")
+        log.append({"at": datetime.now(UTC).isoformat(timespec="seconds"), **report.to_json()})
+        self.store.set_meta(RELINK_LOG_KEY, json.dumps(log[-RELINK_LOG_LENGTH:]))
 
     # --- the entity index ------------------------------------------------------------
 
@@ -363,15 +431,27 @@ class Tracker:
             self._pair_scorer = PairScorer(self.encoder)
         return self._pair_scorer.score(*articles)
 
-    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        """Articles in any language closest in meaning to ``query`` (in any language)."""
+    def search(
+        self, query: str, limit: int = 10, min_score: float | None = None, relative_score: float | None = None
+    ) -> list[SearchHit]:
+        """Articles in any language closest in meaning to ``query`` (in any language), best first.
+
+        Nothing is found unless the best article scores ``min_score`` (default: ``settings.search_min_score``):
+        a query about nothing in the store finds nothing. Then only the articles scoring ``relative_score``
+        (default: ``settings.search_relative_score``) of the best are listed. ``0.0`` turns either floor off.
+        """
+        gate = self.settings.search_min_score if min_score is None else min_score
+        share = self.settings.search_relative_score if relative_score is None else relative_score
         vector = self.encoder.encode([query], "query")[0]
         keys, sims = self.linker.nearest(vector, limit)
+        if len(sims) == 0 or float(sims[0]) < gate:
+            return []
+        floor = float(sims[0]) * share
         articles = self.store.articles_by_keys(keys.tolist())
         hits = []
         for key, sim in zip(keys.tolist(), sims.tolist(), strict=True):
             article = articles.get(key)
-            if article is None:
+            if article is None or sim < floor:
                 continue
             hits.append(SearchHit(
                 article_id=article.id, score=float(sim), title=article.title or _first_words(article.text),

@@ -122,8 +122,10 @@ class Story:
     updated_at: datetime
     article_ids: list[str] = field(default_factory=list)
     languages: dict[str, int] = field(default_factory=dict)  # code -> article count
-    first_seen: str | None = None  # earliest publication (or ingest) time, ISO
+    first_seen: str | None = None  # earliest publication of its dated articles, ISO
     last_seen: str | None = None
+    #: no article has a date: the span is the articles' ingest times, a bound rather than a publication date
+    span_inferred: bool = False
     merged_into: int | None = None
     copies: int = 0  # syndicated copies of its articles, not counted in article_ids
     outlets: int = 0  # distinct sources over articles and copies (articles without a source count once each)

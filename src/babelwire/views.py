@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from babelwire.relinking import RelinkReport
 from babelwire.similarity import PairScore
 from babelwire.tracker import display_title
 from babelwire.types import Article, IngestReport, SearchHit, Story
@@ -51,7 +52,8 @@ def article_detail(article: Article) -> dict[str, Any]:
 
 
 def story_summary(story: Story, articles: list[Article] | None = None) -> dict[str, Any]:
-    """A story with its languages, time span and (when given) its articles."""
+    """A story with its languages, time span (its dated articles'; ``span_inferred`` when none has a date and
+    the span is their ingest times) and (when given) its articles."""
     data: dict[str, Any] = {
         "id": story.id,
         "title": story.title,
@@ -62,6 +64,7 @@ def story_summary(story: Story, articles: list[Article] | None = None) -> dict[s
         "outlet_count": story.outlets,
         "first_seen": story.first_seen,
         "last_seen": story.last_seen,
+        "span_inferred": story.span_inferred,
     }
     if articles is not None:
         data["articles"] = [article_summary(article) for article in articles]
@@ -189,10 +192,33 @@ def search_hit(hit: SearchHit) -> dict[str, Any]:
     }
 
 
+def feature_label(name: str) -> str:
+    """What a similarity feature is, in words (the name itself when it has no label)."""
+    from babelwire.similarity import FEATURE_LABELS
+
+    return FEATURE_LABELS.get(name, name)
+
+
+def published_label(article: Article, story_articles: Sequence[Article]) -> str:
+    """An article's publication date, or for an undated one the range inferred from its story's dated
+    articles, marked ``(inferred)`` (``undated`` when none of them has a date)."""
+    from babelwire.reldates import infer_story_date
+
+    if article.published is not None:
+        return article.published.value
+    guessed = infer_story_date(article, story_articles)
+    if guessed is None:
+        return "undated"
+    start, end = guessed.range.start.isoformat(), guessed.range.end.isoformat()
+    return f"{start if start == end else f'{start}..{end}'} (inferred)"
+
+
 def pair_score(score: PairScore, first_id: str, second_id: str) -> dict[str, Any]:
-    """A pair's similarity with every feature and its contribution."""
+    """A pair's similarity with every feature and its contribution; ``base`` (an average pair's score) plus
+    the contributions is the score before it is kept within [0, 1]."""
     return {
-        "first": first_id, "second": second_id, "score": round(score.score, 4),
+        "first": first_id, "second": second_id, "score": round(score.score, 4), "base": round(score.base, 4),
+        "labels": {name: feature_label(name) for name in score.features},
         "top_reasons": [{"feature": name, "contribution": round(value, 4)} for name, value in score.top_reasons()],
         "features": {name: round(value, 4) for name, value in score.features.items()},
         "contributions": {name: round(value, 4) for name, value in score.contributions.items()},
@@ -221,6 +247,26 @@ def languages_table(identified: Sequence[str]) -> list[dict[str, Any]]:
     return [{"code": code, "name": language_name(code), "identified": code in identified,
              "reading": code in SUPPORTED_LANGUAGES}
             for code in sorted(set(identified) | set(SUPPORTED_LANGUAGES))]
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 story``, ``2 stories``: a count with its noun in the right number."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def relink_lines(report: RelinkReport) -> list[str]:
+    """What a relink changed, for people: a summary line, then each new, merged and split story."""
+    lines = [
+        f"{counted(report.stories, 'story', 'stories')} after relinking: {len(report.kept)} kept their id, "
+        f"{len(report.created)} new, {len(report.merged)} merged, {len(report.split)} split; "
+        f"{counted(report.moved, 'article')} moved"
+    ]
+    lines += [f"new story {story}" for story in report.created]
+    lines += [f"story {old} merged into story {into} ({share:.0%} of its articles; its id leads there)"
+              for old, (into, share) in sorted(report.merged.items())]
+    lines += [f"story {old} split: its articles are now in stories {', '.join(map(str, parts))}"
+              for old, parts in sorted(report.split.items())]
+    return lines
 
 
 # --- the entity index and outlets ------------------------------------------------------------------------------

@@ -76,6 +76,10 @@ CONSTANTS: dict[str, type] = {
     "DETERMINERS": frozenset,  # articles: in a noun-capitalising language the next word is a noun
     "NOUN_ENDINGS": tuple,  # endings of common nouns, in a noun-capitalising language
     "CASELESS": bool,  # no letter case: the lists above are left out of the capital-letter rules
+    # quotes (quotes.py)
+    "SPEECH_VERBS": tuple,  # verbs and phrases that report speech (said, a déclaré, according to)
+    "SOURCE_CUES": tuple,  # those of SPEECH_VERBS that name a source: the speaker is what they govern
+    "PRONOUNS": frozenset,  # personal pronouns that stand for the last person named (he, sie, هو)
     # dates (reldates.py)
     "DATES": DateWords,
     # spelling keys of names (names.py)

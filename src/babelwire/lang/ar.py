@@ -7,7 +7,7 @@ the article ال is. Foreign names are transliterated, so they are words the Ara
 
 from __future__ import annotations
 
-from babelwire.lang import DateWords
+from babelwire.lang import DateWords, words
 
 #: no letter case: the capital-letter rules' word lists (lexicon.py) leave this module's lists out; they are
 #: read by the uncased tagger
@@ -76,3 +76,19 @@ DATES = DateWords(
     names=r'(?:مدينة|محافظة|جسر|كوبري|حرب|جامعة)\s+[6٦]\s+أكتوبر|[6٦]\s+أكتوبر(?=\s*[–\-،,)])'
           r'|نظر\s+مصر\s+اليوم|(?:موقع|بوابة)\s+مصر\s+اليوم|روسيا\s+اليوم|المصري\s+اليوم|اليوم\s+السابع|صحيفة\s+اليوم|الجزائر\s+اليوم|تونس\s+اليوم|فلسطين\s+اليوم',
 )
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "قال", "قالت", "يقول", "تقول", "صرح", "صرحت", "أكد", "أكدت", "يؤكد", "أضاف", "أضافت", "تابع", "تابعت",
+    "أتم", "أتمت", "اختتم", "اختتمت", "ختم", "ختمت", "ذكر", "ذكرت", "أوضح", "أوضحت", "أعلن", "أعلنت", "أشار",
+    "أشارت", "كتب", "كتبت", "شدد", "شددت", "أفاد", "أفادت", "واصل", "واصلت", "قائلا", "قائلًا", "قائلة",
+    "بالقول", "بحسب", "حسب", "وفق", "وفقا ل", "وفقاً ل", "نقلا عن", "نقلاً عن",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "بحسب", "حسب", "وفق", "وفقا ل", "وفقاً ل", "نقلا عن", "نقلاً عن",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("هو هي")

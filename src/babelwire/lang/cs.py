@@ -42,3 +42,18 @@ ENDINGS = ("ovi", "ého", "ému", "em", "ou", "ým", "a", "e", "u", "y", "i", "�
 
 #: the nominative endings an oblique stem may take back
 NOMINATIVE_ENDINGS = ("", "a")
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "řekl", "řekla", "uvedl", "uvedla", "prohlásil", "prohlásila", "dodal", "dodala", "napsal", "napsala",
+    "podle", "říká", "uvádí", "zdůraznil", "zdůraznila", "upozornil", "oznámil", "vysvětlil", "konstatoval",
+    "poznamenal", "odpověděl", "sdělil", "míní",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "podle",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("on ona")

@@ -43,3 +43,17 @@ SPELLING = {"sjtj": "shch", "tj": "ch", "sj": "sh", "ch": "kh", "zj": "zh"}
 
 #: inflectional endings stripped to find a name's base form, longest first
 ENDINGS = ("s",)
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "siger", "sagde", "fortæller", "fortalte", "skriver", "skrev", "mener", "udtaler", "udtalte", "tilføjer",
+    "tilføjede", "svarer", "svarede", "understreger", "advarer", "oplyser", "ifølge",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "ifølge",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("han hun")

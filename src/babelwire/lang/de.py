@@ -126,3 +126,19 @@ SPELLING_AFTER = ((re.compile(r"^s(?=[aeiouäöü])"), "z"),)
 
 #: inflectional endings stripped to find a name's base form, longest first
 ENDINGS = ("s",)
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "sagt", "sagte", "sagten", "erklärte", "erklärt", "schreibt", "schrieb", "betonte", "betont", "fügte hinzu",
+    "so", "meint", "meinte", "laut", "zufolge", "teilte mit", "warnte", "warnt", "sprach", "berichtete",
+    "antwortete", "kündigte an", "kündigte", "drohte", "sagte zu", "fragte", "twitterte", "unterstrich",
+    "bekräftigte", "versicherte", "wiederholt", "wiederholte", "räumte ein",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "laut", "zufolge",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("er sie")

@@ -93,3 +93,19 @@ DATES = DateWords(
     idioms=(r"today'?s\s+world",),
     names=r'usa\s+today|today\s+show|russia\s+today|china\s+today|india\s+today',
 )
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "said", "says", "told", "tells", "stated", "states", "added", "adds", "wrote", "writes", "explained",
+    "warned", "declared", "insisted", "noted", "replied", "claimed", "announced", "stressed", "asked", "asks",
+    "tweeted", "posted", "captioned", "commented", "confirmed", "argued", "admitted", "urged", "put it",
+    "is quoted as saying", "was quoted as saying", "quoted as saying", "according to",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "according to",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("he she")

@@ -70,3 +70,19 @@ DATES = DateWords(
 
 #: how the language writes the sounds English romanisation writes as sh, ch, kh, zh, ts, u …
 SPELLING = {"j": "kh", "ll": "y"}
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "dijo", "dice", "declaró", "afirmó", "afirma", "aseguró", "asegura", "explicó", "añadió", "agregó",
+    "señaló", "escribió", "según", "acorde a", "de acuerdo con", "advirtió", "anunció", "indicó", "detalló",
+    "comunicó", "informó", "expresó", "manifestó", "sostuvo", "subrayó", "destacó", "insistió", "apuntó",
+    "respondió", "precisó", "tuiteó", "relató", "contó",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "según", "acorde a", "de acuerdo con",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("él ella")

@@ -40,3 +40,17 @@ ENDINGS = (
 
 #: the nominative endings an oblique stem may take back
 NOMINATIVE_ENDINGS = ("",)
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "sanoo", "sanoi", "kertoo", "kertoi", "toteaa", "totesi", "kirjoittaa", "kirjoitti", "mukaan", "korostaa",
+    "korosti", "lisää", "lisäsi", "vastasi", "varoitti", "sanoivat",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "mukaan",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("hän hänen")

@@ -76,3 +76,20 @@ DATES = DateWords(
 
 #: how the language writes the sounds English romanisation writes as sh, ch, kh, zh, ts, u …
 SPELLING = {"tch": "ch", "ch": "sh", "ou": "u", "kh": "kh", "j": "zh", "dj": "j"}
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "a déclaré", "déclare", "a dit", "dit", "affirme", "a affirmé", "a expliqué", "explique", "a ajouté",
+    "ajoute", "a souligné", "souligne", "écrit", "a écrit", "estime", "a estimé", "selon", "d'après",
+    "a assuré", "assure", "a averti", "avertit", "a lancé", "lance", "a annoncé", "annonce", "a indiqué",
+    "indique", "a confié", "confie", "précise", "a précisé", "a tweeté", "a répondu", "répond", "insiste",
+    "a insisté", "martèle", "a martelé", "rappelle", "a rappelé",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "selon", "d'après",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("il elle")

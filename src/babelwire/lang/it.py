@@ -50,3 +50,19 @@ DATES = DateWords(
                  'ottobre', 'novembre', 'dicembre'),
     month_leads='a|in|da|a fine|a inizio',
 )
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "ha detto", "dice", "disse", "ha dichiarato", "dichiara", "ha affermato", "afferma", "ha spiegato",
+    "spiega", "ha aggiunto", "aggiunge", "ha scritto", "scrive", "secondo", "ha sottolineato", "sottolinea",
+    "ha annunciato", "annuncia", "ha commentato", "commenta", "ha precisato", "ha ribadito", "ha assicurato",
+    "ha avvertito", "ha risposto", "ha raccontato", "racconta",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "secondo",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("lui lei")

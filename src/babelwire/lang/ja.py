@@ -16,3 +16,13 @@ DATES = DateWords(
              '先週': ('week', -1), '今週': ('week', 0), '来週': ('week', 1), '先月': ('month', -1),
              '昨年': ('year', -1), '去年': ('year', -1), '今年': ('year', 0)},
 )
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "と述べた", "と語った", "と話した", "述べた", "語った", "によると",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "によると",
+)

@@ -71,3 +71,19 @@ DATES = DateWords(
 
 #: how the language writes the sounds English romanisation writes as sh, ch, kh, zh, ts, u …
 SPELLING = {"sjtsj": "shch", "tsj": "ch", "sj": "sh", "oe": "u", "ch": "kh", "zj": "zh"}
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "zegt", "zei", "zeiden", "zegden", "verklaarde", "verklaart", "schrijft", "schreef", "aldus", "stelt",
+    "stelde", "voegde toe", "voegde eraan toe", "liet weten", "laat weten", "benadrukte", "benadrukt",
+    "citeerde", "vertelde", "vertelt", "klonk het bij", "meldde", "meldt", "reageerde", "waarschuwde",
+    "waarschuwt", "twitterde", "vroeg", "antwoordde", "volgens", "maakte bekend",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "volgens",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("hij zij ze")

@@ -40,3 +40,17 @@ SPELLING = {"sjtsj": "shch", "tsj": "ch", "sj": "sh", "zj": "zh"}
 
 #: inflectional endings stripped to find a name's base form, longest first
 ENDINGS = ("s",)
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "sier", "sa", "sagde", "forteller", "fortalte", "skriver", "skrev", "mener", "uttaler", "uttalte",
+    "legger til", "la til", "svarer", "svarte", "understreker", "advarer", "opplyser", "ifølge",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "ifølge",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("han hun")

@@ -83,3 +83,21 @@ ENDINGS = ("owi", "ego", "emu", "iem", "em", "ie", "ą", "ę", "a", "u", "y", "i
 
 #: the nominative endings an oblique stem may take back
 NOMINATIVE_ENDINGS = ("", "a")
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "powiedział", "powiedziała", "mówi", "mówił", "stwierdził", "stwierdziła", "oświadczył", "oświadczyła",
+    "dodał", "dodała", "napisał", "napisała", "pisze", "według", "podkreślił", "podkreśliła", "zaznaczył",
+    "zaznaczyła", "ogłosił", "ogłosiła", "przekonywał", "przekonuje", "wyjaśnił", "wyjaśnia", "tłumaczy",
+    "tłumaczył", "twierdzi", "twierdził", "ocenił", "ocenia", "zapowiedział", "przyznał", "odpowiedział",
+    "poinformował", "ostrzegł", "apelował", "zauważył", "skomentował", "relacjonował", "wskazał", "dopytywał",
+    "pytał", "zapytał",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "według",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("on ona ono oni")

@@ -42,3 +42,18 @@ DATES = DateWords(
 
 #: how the language writes the sounds English romanisation writes as sh, ch, kh, zh, ts, u …
 SPELLING = {"ch": "sh", "nh": "ny", "lh": "ly"}
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "disse", "diz", "afirmou", "afirma", "declarou", "explicou", "acrescentou", "escreveu", "segundo",
+    "de acordo com", "garantiu", "anunciou", "destacou", "ressaltou", "salientou", "sublinhou", "respondeu",
+    "contou", "comentou", "alertou", "informou", "frisou",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "segundo", "de acordo com",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("ele ela")

@@ -76,3 +76,19 @@ ROMANISATION = {
     "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
     "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
 }
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "заявил", "заявила", "сказал", "сказала", "говорит", "отметил", "отметила", "добавил", "добавила",
+    "написал", "написала", "сообщил", "сообщила", "подчеркнул", "подчеркнула", "по словам", "считает",
+    "пояснил", "пояснила", "объявил", "объявила", "заметил", "признал", "ответил", "предупредил", "рассказал",
+    "уточнил", "констатировал", "по мнению", "по данным",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "по словам", "по мнению", "по данным",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("он она они")

@@ -75,3 +75,19 @@ SPELLING = {"sjtj": "shch", "sj": "sh", "tj": "ch", "ch": "kh", "dzj": "j", "zj"
 
 #: inflectional endings stripped to find a name's base form, longest first
 ENDINGS = ("s",)
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "säger", "sa", "sade", "berättar", "berättade", "skriver", "skrev", "menar", "uppger", "uppgav",
+    "konstaterar", "konstaterade", "förklarar", "förklarade", "hävdar", "hävdade", "tillägger", "lade till",
+    "svarar", "svarade", "framhåller", "betonar", "betonade", "varnar", "varnade", "meddelar", "meddelade",
+    "tillade", "understryker", "frågar", "frågade", "twittrade", "enligt",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "enligt",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("han hon hen")

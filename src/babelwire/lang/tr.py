@@ -49,3 +49,19 @@ DATES = DateWords(
 
 #: how the language writes the sounds English romanisation writes as sh, ch, kh, zh, ts, u …
 SPELLING = {"ş": "sh", "ç": "ch", "c": "j"}
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "dedi", "demiş", "diyor", "der", "söyledi", "söylüyor", "söylemiş", "açıkladı", "açıklamış", "belirtti",
+    "belirtmiş", "belirterek", "ifade etti", "ifade ederek", "yazdı", "ekledi", "diye konuştu", "diye yazdı",
+    "konuştu", "paylaştı", "mesajını paylaştı", "vurguladı", "kaydetti", "bildirdi", "duyurdu", "tamamladı",
+    "sözlerine şöyle devam etti", "paylaşmış", "diye", "göre", "bahsederek",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "göre",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("o")

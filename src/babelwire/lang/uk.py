@@ -50,3 +50,18 @@ ROMANISATION = {
     "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
     "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
 }
+
+#: verbs and phrases that report speech (one form per verb where simplemma lemmatises the language)
+SPEECH_VERBS = (
+    "заявив", "заявила", "сказав", "сказала", "каже", "зазначив", "зазначила", "додав", "додала", "написав",
+    "написала", "повідомив", "повідомила", "за словами", "наголосив", "підкреслив", "пояснив", "розповів",
+    "відповів", "оголосив", "вважає",
+)
+
+#: the speech phrases that name a source ("according to X"): the speaker is the entity they govern
+SOURCE_CUES = (
+    "за словами",
+)
+
+#: personal pronouns that stand for the last person named, as speech-verb subjects
+PRONOUNS = words("він вона вони")

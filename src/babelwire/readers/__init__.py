@@ -8,6 +8,7 @@ yields articles and problems, never raising for a bad input.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -81,23 +82,49 @@ def iter_sources(inputs: Iterable[str | Path], settings: Settings) -> Iterator[S
             continue
         path = Path(text)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(name for name in dirs if not name.startswith("."))
-                for name in sorted(files):
-                    if name.startswith("."):
-                        continue
-                    child = Path(root) / name
-                    suffix = child.suffix.lower()
-                    if suffix and _reader_by_name(name) is None:
-                        yield IngestProblem(str(child), f"skipped: no reader for '{suffix}' files")
-                        continue
-                    yield Source(origin=str(child), path=child)
+            yield from _walk(path)
         elif path.is_file():
             yield Source(origin=text, path=path)
         elif path.exists():
             yield IngestProblem(text, "not a regular file or directory")
         else:
             yield IngestProblem(text, "no such file or directory")
+
+
+def _walk(folder: Path) -> Iterator[Source | IngestProblem]:
+    """The regular files under a directory, in sorted order; everything else is reported, never read: a FIFO
+    would block the ingest and a link to a device (/dev/zero) would never end. Linked directories are not
+    entered (a link may loop), and directories that cannot be read are named."""
+    unreadable: list[IngestProblem] = []
+
+    def report(exc: OSError) -> None:
+        unreadable.append(IngestProblem(str(exc.filename or folder), f"cannot read directory ({exc.strerror})"))
+
+    for root, dirs, files in os.walk(folder, onerror=report):
+        yield from unreadable
+        unreadable.clear()
+        for name in sorted(dirs):
+            if not name.startswith(".") and (Path(root) / name).is_symlink():
+                yield IngestProblem(str(Path(root) / name), "skipped: a linked directory is not followed")
+        dirs[:] = sorted(name for name in dirs if not name.startswith(".") and not (Path(root) / name).is_symlink())
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            child = Path(root) / name
+            suffix = child.suffix.lower()
+            if suffix and _reader_by_name(name) is None:
+                yield IngestProblem(str(child), f"skipped: no reader for '{suffix}' files")
+                continue
+            try:
+                regular = stat.S_ISREG(child.stat().st_mode)
+            except OSError as exc:
+                yield IngestProblem(str(child), f"cannot read ({exc.strerror or exc})")
+                continue
+            if not regular:
+                yield IngestProblem(str(child), "skipped: not a regular file (a FIFO, socket or device)")
+                continue
+            yield Source(origin=str(child), path=child)
+    yield from unreadable
 
 
 def read_source(source: Source, settings: Settings) -> Iterator[ReadResult]:

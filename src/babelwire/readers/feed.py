@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import calendar
+import html
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from babelwire.dates import datetime_to_iso
 from babelwire.readers.base import ReadError, ReadResult, Source
+from babelwire.readers.fetch import resolve_link
 from babelwire.settings import Settings
 from babelwire.types import Article, DateSource, IngestProblem, PublishedDate
 
@@ -18,12 +20,12 @@ def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment such as a feed summary."""
     import lxml.html
 
-    if "<" not in fragment:
-        return fragment
+    if "<" not in fragment:  # no markup, yet entities may remain: "Tom &amp; Jerry"
+        return html.unescape(fragment)
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:
-        return fragment
+        return html.unescape(fragment)
     for block in root.iter("p", "br", "div", "li", "h1", "h2", "h3"):
         block.tail = "\n\n" + (block.tail or "")
     return root.text_content()
@@ -85,10 +87,13 @@ class FeedReader:
             published = _entry_date(entry)
             if settings.follow_feed_links and link:
                 try:
-                    yield self._follow(link, origin, settings, site, published)
+                    yield self._follow(resolve_link(link, source.url), origin, settings, site, published)
                     continue
                 except ReadError as exc:
                     yield IngestProblem(origin, f"could not follow entry link ({exc}); using the feed text")
+                except (OSError, ValueError, UnicodeError) as exc:  # a page the HTML reader cannot take
+                    yield IngestProblem(origin, f"could not read entry link ({type(exc).__name__}: {exc}); "
+                                                "using the feed text")
             title, text = entry.get("title") or "", _entry_text(entry)
             if not text.strip():
                 if not title.strip():

@@ -165,7 +165,8 @@ class Catalog:
         """Ids of the stories a text query finds, fusing semantic hits and keyword matches by rank."""
         assert filters.query
         with self._tracking() as tracker:
-            hits = tracker.search(filters.query, limit=SEMANTIC_CANDIDATES)
+            hits = tracker.search(filters.query, limit=SEMANTIC_CANDIDATES, min_score=0.0,
+                                  relative_score=0.0)  # its own floor, below
         floor = hits[0].score * SEMANTIC_RELATIVE_FLOOR if hits else 0.0
         semantic = list(dict.fromkeys(hit.story_id for hit in hits if hit.story_id is not None and hit.score >= floor))
         base = filters.store_filters()
@@ -250,11 +251,19 @@ class Catalog:
         with self._reading() as reader:
             return reader.store.language_counts()
 
-    def search(self, query: str, limit: int) -> list[dict[str, Any]]:
-        """Articles closest in meaning to the query, as ``babelwire search --json``."""
+    def search(self, query: str, limit: int, min_score: float | None = None) -> list[dict[str, Any]]:
+        """Articles closest in meaning to the query, as ``babelwire search --json`` (``min_score``: default
+        the ``search_min_score`` setting)."""
         with self._tracking() as tracker:
-            hits = tracker.search(query, limit=limit)
+            hits = tracker.search(query, limit=limit, min_score=min_score)
         return [views.search_hit(hit) for hit in hits]
+
+    def export(self, what: str, format_name: str) -> bytes:
+        """A whole table (:mod:`babelwire.export`); ``ExportError`` names an unknown table or format."""
+        from babelwire.export import export_bytes
+
+        with self._reading() as reader:
+            return export_bytes(reader.store, what, format_name)
 
     def compare(self, first_id: str, second_id: str) -> dict[str, Any]:
         """Two stored articles' similarity, as ``babelwire compare --json``; ``KeyError`` names a missing id."""

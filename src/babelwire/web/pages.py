@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.templating import Jinja2Templates
 
 from babelwire import views
+from babelwire.settings import MAX_OFFSET, MAX_QUERY_CHARS
 from babelwire.web import CatalogDep
 from babelwire.web.catalog import StoryFilters
 
@@ -165,12 +166,12 @@ def _language_columns(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def river(
     request: Request,
     catalog: CatalogDep,
-    q: str = "",
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
     language: str = "",
     date_from: Annotated[str, Query(alias="from")] = "",
     date_to: Annotated[str, Query(alias="to")] = "",
     outlet: str = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response:
     """The story river: the latest stories, filtered by language, dates, outlet and a search."""
     form = {"q": q.strip(), "language": language.strip().lower(), "from": date_from.strip(), "to": date_to.strip(),
@@ -213,7 +214,8 @@ def story(request: Request, catalog: CatalogDep, story_id: int) -> Response:
 
 
 @page_router.get("/entities/{name:path}", response_class=HTMLResponse)
-def entity(request: Request, catalog: CatalogDep, name: str, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+def entity(request: Request, catalog: CatalogDep, name: str,
+           offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> Response:
     """An entity in every spelling: its entry in the entity index, else the stories whose text has the name."""
     name = name.strip()
     if not name:
@@ -239,7 +241,8 @@ def entity(request: Request, catalog: CatalogDep, name: str, offset: Annotated[i
 
 
 @page_router.get("/outlets/{name:path}", response_class=HTMLResponse)
-def outlet(request: Request, catalog: CatalogDep, name: str, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+def outlet(request: Request, catalog: CatalogDep, name: str,
+           offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> Response:
     """An outlet: its counts and languages, and its stories."""
     found = catalog.outlet(name, PAGE_SIZE, offset) if name.strip() else None
     if found is None:
