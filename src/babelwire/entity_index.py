@@ -29,7 +29,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from babelwire.canonical import full_name_keys
 from babelwire.entities import PERSON
-from babelwire.names import romanise
+from babelwire.names import romanise, spelling_key
 from babelwire.settings import SUPPORTED_LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -105,10 +105,13 @@ def lookup_keys(name: str, kinds: Sequence[str] = ("person", "organisation", "pl
     The language of a typed name is unknown, so each language's rules are tried (Loekasjenko as Dutch,
     Lukasjenko as Swedish); the keys are only compared with keys of names the index holds.
     """
+    words = name.split()
     keys: set[str] = set()
-    for language in ("", *SUPPORTED_LANGUAGES):
-        keys.update(full_name_keys(name, language))
-    return frozenset(f"{kind}|{key}" for kind in kinds for key in keys if key)
+    for language in (None, *SUPPORTED_LANGUAGES):
+        # the name as typed under each language's spelling rules: no inflection stems, whose first use per
+        # language loads that language's lemma tables (seconds each, too slow for a page request)
+        keys.add(" ".join(spelling_key(word, language) for word in words))
+    return frozenset(f"{kind}|{key}" for kind in kinds for key in keys if key.strip())
 
 
 def entry_key(kind: str, name: str, anchor: str | None) -> str:
