@@ -349,5 +349,52 @@ def test_seed_story_on_a_phone(browser: Any, seed_server: str) -> None:
     assert len({box["x"] for box in figures}) == 1, "on a phone the quotes stack"
     assert all(box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] for box in figures)
     tab.screenshot("seed-story-390x844.png")
+
+
+# --- entity and outlet pages over an indexed store (tests/entity_corpus.py) ------------------------------
+
+LAPTOP = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def entity_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from entity_corpus import build_indexed_store
+
+    db = build_indexed_store(tmp_path_factory.mktemp("browser-entities") / "entities.db")
+    with running_server(make_app(db)) as base:
+        yield base
+
+
+@pytest.mark.parametrize(("viewport", "suffix"), [(LAPTOP, "wide"), (PHONE, "phone")])
+def test_entity_page_lists_every_story_whatever_the_spelling(browser: Any, entity_server: str,
+                                                             viewport: dict[str, int], suffix: str) -> None:
+    tab = Visit(browser, entity_server, viewport=viewport)
+    page = tab.open("/entities/Deutschland")  # the German spelling finds Germany, written Germany and Duitsland too
+    assert page.locator("h1").inner_text() == "Germany place"
+    assert sorted(tab.card_titles()) == ["Germany approves Ostwind 77 wind park",
+                                         "Schachfestival in Deutschland eröffnet"]
+    assert page.locator(".spelling dd").all_inner_texts() == ["Deutschland", "Germany", "Duitsland", "Tyskland"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    tab.screenshot(f"entity-{suffix}.png")
+
+    person = tab.open("/entities/Sjarapov")
+    assert len(tab.card_titles()) == 2
+    assert person.locator("#quotes-by blockquote").count() >= 4
+    assert person.locator("#quotes-about blockquote").first.inner_text() == "Oleg Sharapov brought luck to the coast"
+    assert person.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    tab.screenshot(f"entity-person-{suffix}.png")
+
+    person.locator("#quotes-about figcaption").get_by_role("link", name="Coastal Wire").click()
+    page.wait_for_url("**/outlets/Coastal%20Wire")
+    assert page.locator("h1").inner_text() == "Coastal Wire outlet"
+    assert len(tab.card_titles()) == 2 and page.locator(".entity-header .badge-code").all_inner_texts() == [
+        "EN", "NL", "SV"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    tab.screenshot(f"outlet-{suffix}.png")
+    page.get_by_role("link", name="Filter the story river by Coastal Wire").click()
+    page.wait_for_url("**/?outlet=Coastal*")
+    assert len(tab.card_titles()) == 2 and "Coastal Wire" in page.locator(".filter-chip").inner_text()
+    page.get_by_role("link", name="Show every outlet").click()
+    page.wait_for_url(f"{entity_server}/")
     tab.close()
     assert tab.errors == []

@@ -85,7 +85,10 @@ def test_river_lists_stories_with_languages_outlets_span_and_size(client: TestCl
     assert re.search(r'<p class="gist" lang="en">[^<]*German, English, French</p>', bridge)
     spanish = client.get("/", headers={"Accept-Language": "es"}).text
     assert re.search(r'<p class="gist" lang="es">[^<]*alemán, inglés, francés</p>', spanish)
-    assert "3 articles" in bridge and "Daily Wire, Le Quotidien, Tagesblatt" in bridge
+    assert "3 articles" in bridge
+    outlets = re.findall(r'<a class="outlet-link" href="([^"]+)">([^<]+)</a>', bridge)
+    assert outlets == [("/outlets/Daily%20Wire", "Daily Wire"), ("/outlets/Le%20Quotidien", "Le Quotidien"),
+                       ("/outlets/Tagesblatt", "Tagesblatt")]
     assert '<time datetime="2024-03-05">5 March 2024</time> – <time datetime="2024-03-06">6 March 2024</time>' in bridge
     assert f'href="/stories/{story_id(client, "Varnaholm")}" lang="en" dir="auto"' in html
     assert '<label for="filter-language">Language</label>' in html
@@ -164,11 +167,13 @@ def test_story_page_shows_entities_quotes_and_statements_when_there_are_some(cli
     assert_nothing_injected(html)
 
 
-def test_entity_page_lists_stories_mentioning_the_name(client: TestClient) -> None:
+def test_entity_page_without_an_index_entry_is_a_text_search_that_says_so(client: TestClient) -> None:
     html = client.get("/entities/Kessler-Lindqvist").text
     assert "<h1>Stories mentioning “Kessler-Lindqvist”</h1>" in html
+    assert "is not in the entity index yet (0 of" in html and "so this is a text search" in html
     assert "Varnaholm bridge" in html and "Rivamonte" not in html
-    assert "No story mentions this name." in client.get("/entities/Nobody%20At%2FAll").text
+    missing = client.get("/entities/Nobody%20At%2FAll")
+    assert missing.status_code == 404 and "No entity called “Nobody At/All” is in the entity index" in missing.text
 
 
 def test_json_errors_stay_json_and_page_errors_are_html(client: TestClient) -> None:

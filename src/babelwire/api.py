@@ -6,8 +6,12 @@ a body size limit. Nothing a request says is ever opened as a file or fetched as
 
 The JSON is :mod:`babelwire.views`, the same as the CLI's ``--json`` output::
 
-    GET  /api/stories            language, from, to, entity, q, limit, offset (X-Total-Count header)
+    GET  /api/stories            language, from, to, entity, outlet, q, limit, offset (X-Total-Count header)
     GET  /api/stories/{id}       articles, timeline, entities, quotes
+    GET  /api/entities           the entity index: q, type, limit, offset (X-Total-Count header)
+    GET  /api/entities/{name}    one entry (any spelling, or its key): spellings, stories, quotes
+    GET  /api/outlets            outlets with their article counts (X-Total-Count header)
+    GET  /api/outlets/{name}     one outlet: counts, languages, its stories
     GET  /api/articles/{id}
     GET  /api/search?q=          articles in any language
     GET  /api/compare?a=&b=      two articles' similarity and its reasons
@@ -36,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import babelwire
 from babelwire.encoders import Encoder
+from babelwire.entities import ORGANISATION, PERSON, PLACE
 from babelwire.langid import LanguageIdentifier
 from babelwire.language_names import UnknownLanguageError, language_code
 from babelwire.reader_languages import reader_languages
@@ -50,6 +55,8 @@ from babelwire.web.catalog import Catalog, StoryFilters
 from babelwire.web.pages import STATIC_DIR, compile_templates, install_error_pages, page_router
 
 DEFAULT_PAGE_SIZE = 50
+#: the entity types of the reading (babelwire.entities)
+ENTITY_TYPES = (PERSON, ORGANISATION, PLACE)
 MAX_PAGE_SIZE = 500
 #: largest accepted ``POST /api/articles`` body
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -132,6 +139,8 @@ EntityParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
                                           description="Only stories with an article naming this (title or text).")]
 QueryParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
                                          description="Text in any language; results come most relevant first.")]
+OutletParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
+                                          description="Only stories with an article from this outlet (its source).")]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 OffsetParam = Annotated[int, Query(ge=0, le=SQLITE_MAX_INTEGER)]
 
@@ -150,6 +159,7 @@ def list_stories(
     published_from: FromParam = None,
     published_to: ToParam = None,
     entity: EntityParam = None,
+    outlet: OutletParam = None,
     q: QueryParam = None,
     limit: LimitParam = DEFAULT_PAGE_SIZE,
     offset: OffsetParam = 0,
@@ -166,7 +176,7 @@ def list_stories(
         raise HTTPException(status_code=422, detail=str(exc)) from exc
     filters = StoryFilters(
         language=code, published_from=published_from,
-        published_to=published_to, entity=_given(entity), query=_given(q),
+        published_to=published_to, entity=_given(entity), query=_given(q), outlet=_given(outlet),
     )
     page = catalog.stories(filters, limit, offset, _readers(request, catalog))
     response.headers["X-Total-Count"] = str(page.total)
@@ -176,6 +186,61 @@ def list_stories(
 def _readers(request: Request, catalog: Catalog) -> tuple[str, ...]:
     """The reader's languages: the request's Accept-Language, else the server's ``reader_languages``."""
     return reader_languages(request.headers.get("accept-language"), catalog.settings.reader_languages)
+
+
+@read_router.get("/entities")
+def list_entities(
+    catalog: CatalogDep,
+    response: Response,
+    q: Annotated[str | None, Query(description="A name or part of one, in any spelling (case and accents "
+                                                 "ignored).")] = None,
+    kind: Annotated[str | None, Query(alias="type", description="person, organisation or place.")] = None,
+    limit: LimitParam = DEFAULT_PAGE_SIZE,
+    offset: OffsetParam = 0,
+) -> list[dict[str, Any]]:
+    """The entity index: entities across stories, those in the most stories first, with their spellings.
+
+    The index holds the stories whose reading was computed (``babelwire reindex`` reads the rest).
+    The ``X-Total-Count`` header has the number of entries that pass the filters.
+    """
+    kind = (_given(kind) or "").lower() or None
+    if kind is not None and kind not in ENTITY_TYPES:
+        raise HTTPException(status_code=422, detail=f"type {kind!r} is not one of {', '.join(ENTITY_TYPES)}")
+    rows, total = catalog.entities(_given(q), kind, limit, offset)
+    response.headers["X-Total-Count"] = str(total)
+    return rows
+
+
+@read_router.get("/entities/{name:path}")
+def get_entity(catalog: CatalogDep, name: str, limit: LimitParam = DEFAULT_PAGE_SIZE,
+               offset: OffsetParam = 0) -> dict[str, Any]:
+    """One entry of the entity index, found by any of its spellings or its key: its spellings by language,
+    a page of its stories (``limit``, ``offset``; ``story_total``), the quotes by it and about it, and
+    ``also``, other entries the name fits."""
+    found = catalog.entity(name, limit, offset) if name.strip() else None
+    if found is None:
+        raise _not_found(f"entity {name!r} in the entity index")
+    return found
+
+
+@read_router.get("/outlets")
+def list_outlets(catalog: CatalogDep, response: Response, limit: LimitParam = DEFAULT_PAGE_SIZE,
+                 offset: OffsetParam = 0) -> list[dict[str, Any]]:
+    """Outlets (the articles' sources) with their article counts, the most prolific first (``X-Total-Count``)."""
+    rows, total = catalog.outlets(limit, offset)
+    response.headers["X-Total-Count"] = str(total)
+    return rows
+
+
+@read_router.get("/outlets/{name:path}")
+def get_outlet(catalog: CatalogDep, name: str, limit: LimitParam = DEFAULT_PAGE_SIZE,
+               offset: OffsetParam = 0) -> dict[str, Any]:
+    """One outlet: its article, copy and story counts, articles per language, first/last publication, and a
+    page of its stories (``limit``, ``offset``; ``story_total``)."""
+    found = catalog.outlet(name, limit, offset)
+    if found is None:
+        raise _not_found(f"outlet {name!r}")
+    return found
 
 
 @read_router.get("/stories/{story_id}")

@@ -478,6 +478,32 @@ def relink_command(db: DbOption = None, config: ConfigOption = None, json_output
         _out().print(line, highlight=False)
 
 
+@app.command()
+def reindex(
+    db: DbOption = None,
+    story_ids: Annotated[
+        list[int] | None,
+        typer.Option("--story", help="Only this story (repeat for more; default: every story)."),
+    ] = None,
+) -> None:
+    """Build the entity index for the stories it does not hold yet (incremental: up-to-date stories are skipped).
+
+    A story's reading comes from the store's cache, else it is computed (seconds per story) and cached.
+    """
+    with _open(db, Settings.from_env()) as tracker:
+        total = len(story_ids) if story_ids else len(tracker.stories())
+        with _progress(total, "reading stories") as bar:
+            task = bar.add_task("reindex", total=total)
+            try:
+                indexed = tracker.index_entities(story_ids or None, progress=lambda n: bar.advance(task, n))
+            except KeyError as exc:
+                errors.print(f"[red]error:[/] {exc.args[0]}")
+                raise typer.Exit(1) from exc
+        entities, covered = tracker.store.count_entities(), tracker.store.indexed_story_count()
+    _out().print(f"indexed {indexed} of {total} stories ({total - indexed} already up to date); "
+                 f"the index holds {entities} entities from {covered} stories")
+
+
 eval_app = typer.Typer(help="Measure quality on labelled data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

@@ -330,6 +330,7 @@ def analyse_story(
         return remembered
     data = compute_reading(articles, encoder, aliases)
     _write_cache(cache, story_id, key, data)
+    _index_entities(cache, story_id, key, data)
     remember_reading(key, data)
     return data
 
@@ -352,3 +353,15 @@ def _write_cache(cache: AnalysisCache | None, story_id: int, key: str, data: dic
         cache.save_story_analysis(story_id, key, json.dumps(data, ensure_ascii=False))
     except Exception as exc:  # a read-only or busy store only loses the cache
         log.warning("cannot cache the analysis of story %s: %s", story_id, exc)
+
+
+def _index_entities(cache: AnalysisCache | None, story_id: int, key: str, data: dict[str, Any]) -> None:
+    """Bring the store's entity index up to this reading of the story (:mod:`babelwire.entity_index`)."""
+    from babelwire.entity_index import EntityIndex, ensure_indexed
+
+    if not isinstance(cache, EntityIndex):
+        return
+    try:
+        ensure_indexed(cache, story_id, data, key)
+    except Exception as exc:  # as with the cache: a read-only or busy store only misses the index
+        log.warning("cannot index the entities of story %s: %s", story_id, exc)

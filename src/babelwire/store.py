@@ -24,6 +24,8 @@ from urllib.parse import urldefrag
 
 import numpy as np
 
+from babelwire.store_entities import EntityIndexStore
+from babelwire.store_outlets import OutletStore
 from babelwire.types import Article, DateSource, PublishedDate, Story, StoryMerge
 
 #: the SQLite schema: each entry upgrades it from version ``index`` to ``index + 1``
@@ -118,6 +120,72 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_published ON articles(published);
     CREATE INDEX articles_content_hash ON articles(content_hash);
     CREATE INDEX articles_copy_of ON articles(copy_of);
+    """,
+    # the entity index (babelwire.entity_index, babelwire.store_entities): entries across stories, and per
+    # story what its reading said of them; articles.source gets an index for the outlet pages and filter
+    """
+    CREATE TABLE entities (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        folded_name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        anchor TEXT,
+        story_count INTEGER NOT NULL DEFAULT 0,
+        article_count INTEGER NOT NULL DEFAULT 0,
+        mention_count INTEGER NOT NULL DEFAULT 0,
+        first_seen TEXT,
+        last_seen TEXT,
+        languages TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX entities_folded_name ON entities(folded_name);
+    CREATE INDEX entities_rank ON entities(story_count, article_count);
+    CREATE TABLE entity_keys (
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        story_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        strong INTEGER NOT NULL
+    );
+    CREATE INDEX entity_keys_key ON entity_keys(key);
+    CREATE INDEX entity_keys_entity ON entity_keys(entity_id);
+    CREATE INDEX entity_keys_story ON entity_keys(story_id);
+    CREATE TABLE entity_spellings (
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        story_id INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        spelling TEXT NOT NULL,
+        folded TEXT NOT NULL
+    );
+    CREATE INDEX entity_spellings_folded ON entity_spellings(folded);
+    CREATE INDEX entity_spellings_entity ON entity_spellings(entity_id);
+    CREATE INDEX entity_spellings_story ON entity_spellings(story_id);
+    CREATE TABLE entity_articles (
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        story_id INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        mentions INTEGER NOT NULL
+    );
+    CREATE INDEX entity_articles_entity ON entity_articles(entity_id);
+    CREATE INDEX entity_articles_story ON entity_articles(story_id);
+    CREATE TABLE entity_quotes (
+        entity_id INTEGER NOT NULL REFERENCES entities(id),
+        story_id INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        quote_id TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT
+    );
+    CREATE INDEX entity_quotes_entity ON entity_quotes(entity_id, role);
+    CREATE INDEX entity_quotes_story ON entity_quotes(story_id);
+    CREATE TABLE entity_index_stories (
+        story_id INTEGER PRIMARY KEY,
+        fingerprint TEXT,
+        indexed_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_source ON articles(source);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -230,7 +298,7 @@ def open_store(db: str | Path) -> Store:
     return store_class(db)(db)
 
 
-class Store:
+class Store(EntityIndexStore, OutletStore):
     """A babelwire store. Use :meth:`transaction` around every batch of writes.
 
     ``Store(db)`` opens the backend that ``db`` names, as :func:`open_store` does. Every query is
@@ -470,6 +538,7 @@ class Store:
             "INSERT INTO story_merges (source_id, target_id, article_id, score, merged_at) VALUES (?, ?, ?, ?, ?)",
             (source_id, target_id, article_id, score, now),
         )
+        self.refresh_entity_counts_after_merge(target_id)
 
     def relink_stories(
         self,
@@ -509,6 +578,8 @@ class Store:
                 (source, target, article_id, share, now),
             )
         self._executemany("UPDATE stories SET updated_at = ? WHERE id = ?", [(now, story) for story in changed])
+        # the entity index no longer knows what these stories hold: they are read again (reindex, or on use)
+        self.forget_story_entities([*changed, *(merge[0] for merge in merges), *(merge[1] for merge in merges)])
 
     def max_story_id(self) -> int:
         """The highest story id the store has used, merged stories included (0 when none)."""
@@ -634,6 +705,8 @@ class Store:
         published_to: str | None = None,
         mentions: Sequence[str] = (),
         story_ids: Sequence[int] | None = None,
+        outlet: str | None = None,
+        entity_id: int | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[int]:
@@ -643,9 +716,11 @@ class Store:
         publication span (``first_seen``..``last_seen``) overlaps the range, compared at the precision
         both sides have (a story last seen in ``2023-05`` overlaps a range from ``2023-05-20``).
         Each of ``mentions`` must occur in the title or text of one of the story's articles
-        (case-insensitive for ASCII letters only, on either backend).
+        (case-insensitive for ASCII letters only, on either backend). ``outlet`` keeps the stories with an
+        article or copy from that source; ``entity_id`` those the entity index holds that entry in.
         """
-        sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids)
+        sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids,
+                                             outlet, entity_id)
         sql, params = _paged(sql + " ORDER BY g.last_seen DESC, g.id DESC", params, limit, offset)
         return [row[0] for row in self._execute(sql, params)]
 
@@ -657,9 +732,12 @@ class Store:
         published_to: str | None = None,
         mentions: Sequence[str] = (),
         story_ids: Sequence[int] | None = None,
+        outlet: str | None = None,
+        entity_id: int | None = None,
     ) -> int:
         """How many live stories :meth:`find_story_ids` finds without a limit."""
-        sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids)
+        sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids,
+                                             outlet, entity_id)
         return int(self._execute(f"SELECT COUNT(*) FROM ({sql}) AS f", params).fetchone()[0])
 
     def _story_filter_sql(
@@ -669,6 +747,8 @@ class Store:
         published_to: str | None,
         mentions: Sequence[str],
         story_ids: Sequence[int] | None,
+        outlet: str | None = None,
+        entity_id: int | None = None,
     ) -> tuple[str, list[Any]]:
         """``SELECT g.id, g.first_seen, g.last_seen, g.span_inferred`` of the live stories that pass the filters.
 
@@ -690,6 +770,13 @@ class Store:
         if story_ids is not None:
             where.append(f"s.id IN ({_marks(len(story_ids))})")
             params.extend(story_ids)
+        if outlet is not None:
+            where.append("EXISTS (SELECT 1 FROM articles o WHERE o.story_id = s.id AND o.source = ?)")
+            params.append(outlet)
+        if entity_id is not None:  # rows of a merged story count for the story it went into
+            where.append("s.id IN (SELECT COALESCE(es.merged_into, es.id) FROM entity_articles ea "
+                         "JOIN stories es ON es.id = ea.story_id WHERE ea.entity_id = ?)")
+            params.append(entity_id)
         spans = []
         if published_from:  # the span ends on or after the start of the range
             spans.append("substr(g.last_seen, 1, 10) >= substr(?, 1, length(substr(g.last_seen, 1, 10)))")

@@ -35,6 +35,7 @@ from babelwire.store import LinkRow, Store, StoreError, canonical_url, open_stor
 from babelwire.types import UNDETERMINED, Article, IngestProblem, IngestReport, LinkDecision, SearchHit, Story
 
 if TYPE_CHECKING:
+    from babelwire.canonical import AliasBook
     from babelwire.similarity import PairScore, PairScorer
 
 log = logging.getLogger(__name__)
@@ -431,11 +432,13 @@ class Tracker:
         The one place a reading is stored: whatever is derived from readings is updated from here.
         A store that cannot be written (read-only, busy) only loses the reading, which is kept in memory.
         """
+        from babelwire.entity_index import ensure_indexed
         from babelwire.reading import remember_reading
 
         remember_reading(key, reading)
         try:
             self.store.save_story_analysis(story_id, key, json.dumps(reading, ensure_ascii=False))
+            ensure_indexed(self.store, story_id, reading, key)  # the entity index follows every stored reading
         except Exception as exc:
             log.warning("cannot store the reading of story %s: %s", story_id, exc)
 
@@ -455,6 +458,44 @@ class Tracker:
             self.reading_of(*found)
             computed += 1
         return computed
+
+    # --- the entity index ------------------------------------------------------------
+
+    def index_entities(
+        self,
+        story_ids: Sequence[int] | None = None,
+        *,
+        encoder: Encoder | None = None,
+        aliases: AliasBook | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> int:
+        """Bring the entity index up to date for these stories (default: every live story); returns how many
+        were indexed now. Incremental: a story whose current reading the index holds is skipped.
+
+        A story's reading comes from the store's cache when it is there, else it is computed (seconds per
+        story) and cached. ``encoder`` and ``aliases`` default to the reading's (the story pages' ones).
+        ``KeyError`` names a story id that is not in the store.
+        """
+        from babelwire.entity_index import ensure_indexed
+        from babelwire.reading import analyse_story, default_aliases, default_encoder, fingerprint
+
+        encoder = encoder or default_encoder()
+        aliases = default_aliases() if aliases is None else aliases
+        ids = [story.id for story in self.store.stories()] if story_ids is None else list(story_ids)
+        indexed = 0
+        for story_id in ids:
+            live = self.store.resolve_story_id(story_id)
+            if live is None:
+                raise KeyError(f"no story {story_id}")
+            articles = self.store.story_articles(live)
+            key = fingerprint(articles, encoder, aliases)
+            if articles and self.store.indexed_fingerprint(live) != key:
+                analysis = analyse_story(live, articles, encoder, aliases, self.store)
+                ensure_indexed(self.store, live, analysis, key)  # when the analysis came from the memory cache
+                indexed += 1
+            if progress:
+                progress(1)
+        return indexed
 
     # --- queries -------------------------------------------------------------------
 

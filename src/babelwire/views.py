@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from babelwire.canonical import AliasBook
     from babelwire.encoders import Encoder
     from babelwire.reading import AnalysisCache
+    from babelwire.store import Store
     from babelwire.tracker import Tracker
     from babelwire.translate import Translator
 
@@ -310,3 +311,33 @@ def relink_lines(report: RelinkReport) -> list[str]:
     lines += [f"story {old} split: its articles are now in stories {', '.join(map(str, parts))}"
               for old, parts in sorted(report.split.items())]
     return lines
+
+
+# --- the entity index and outlets ------------------------------------------------------------------------------
+
+
+def entity_rows(
+    store: Store,
+    query: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Entries of the entity index (``GET /api/entities``), those in the most stories first.
+
+    Each row: ``id``, ``key`` (what ``/entities/{key}`` resolves), ``name``, ``type``, ``story_count``,
+    ``article_count``, ``mention_count``, ``languages`` (articles per language), ``first_seen``/``last_seen``
+    (publication dates of its dated articles) and ``spellings`` (names as written, by language).
+    ``query`` keeps the entries with a name or spelling containing it (case and accents ignored);
+    ``kind``: person, organisation or place.
+    """
+    rows = store.entity_summaries(query=query, kind=kind, limit=limit, offset=offset)
+    spellings = store.spellings_of_entities([row["id"] for row in rows])
+    for row in rows:
+        row["spellings"] = spellings[row["id"]]
+    return rows
+
+
+def outlet_detail(summary: dict[str, Any], stories: list[dict[str, Any]], total: int) -> dict[str, Any]:
+    """An outlet (:meth:`babelwire.store.Store.outlet_summary`) with one page of its stories."""
+    return {**summary, "stories": stories, "story_total": total}

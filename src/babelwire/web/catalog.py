@@ -19,6 +19,7 @@ from typing import Any
 
 from babelwire import views
 from babelwire.encoders import Encoder
+from babelwire.entity_index import QUOTE_ABOUT, QUOTE_BY, lookup_keys
 from babelwire.langid import LanguageIdentifier
 from babelwire.settings import Settings
 from babelwire.store import Store
@@ -36,6 +37,8 @@ SEMANTIC_RELATIVE_FLOOR = 0.5
 KEYWORD_CANDIDATES = 1000
 #: the usual constant of reciprocal rank fusion (Cormack et al. 2009)
 RRF_K = 60
+#: quotes by, and about, an entity shown with it
+QUOTES_PER_ENTITY = 50
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,9 @@ class StoryFilters:
     language: str | None = None
     published_from: date | None = None
     published_to: date | None = None
-    entity: str | None = None  # for now a name that appears in an article's title or text
+    entity: str | None = None  # a name that appears in an article's title or text
     query: str | None = None  # semantic search plus keyword match
+    outlet: str | None = None  # an article's source, exactly as stored
 
     def store_filters(self) -> dict[str, Any]:
         """The keyword arguments of :meth:`babelwire.store.Store.find_story_ids` for these filters."""
@@ -55,6 +59,7 @@ class StoryFilters:
             "published_from": self.published_from.isoformat() if self.published_from else None,
             "published_to": self.published_to.isoformat() if self.published_to else None,
             "mentions": [self.entity] if self.entity else [],
+            "outlet": self.outlet,
         }
 
 
@@ -75,6 +80,13 @@ def fuse_rankings(*rankings: Sequence[int], k: int = RRF_K) -> list[int]:
         for rank, item in enumerate(ranking, start=1):
             scores[item] += 1.0 / (k + rank)
     return sorted(scores, key=lambda item: -scores[item])
+
+
+def _story_summaries(store: Store, story_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """Stories with their articles (``babelwire stories --json``) in the order of ``story_ids``."""
+    found = {story.id: story for story in store.stories(story_ids=story_ids)}
+    articles = store.articles_of_stories(list(found))
+    return [views.story_summary(found[i], articles[i]) for i in story_ids if i in found]
 
 
 def _add_report(total: IngestReport, part: IngestReport) -> None:
@@ -230,6 +242,60 @@ class Catalog:
         """Compute and store a story's reading unless it is stored (what the background reader does)."""
         with self._reading() as reader:
             reader.read_stories([story_id])
+
+    def entities(self, query: str | None, kind: str | None, limit: int, offset: int = 0
+                 ) -> tuple[list[dict[str, Any]], int]:
+        """A page of the entity index (:func:`views.entity_rows`) and the size of the whole list."""
+        with self._reading() as reader:
+            store = reader.store
+            return views.entity_rows(store, query, kind, limit, offset), store.count_entities(query, kind)
+
+    def entity(self, name: str, limit: int, offset: int = 0) -> dict[str, Any] | None:
+        """The index entry a name (any spelling, or its key) stands for, with a page of its stories; ``None``
+        when the index has no such entry. Other entries the name fits are listed under ``also``."""
+        keys = lookup_keys(name)
+        with self._reading() as reader:
+            store = reader.store
+            found = store.find_entities(name, keys)
+            if not found:
+                return None
+            entry, others = found[0], found[1:]
+            page_ids = store.find_story_ids(entity_id=entry["id"], limit=limit, offset=offset)
+            entry.update(
+                spellings=store.entity_spellings(entry["id"]),
+                quotes_by=store.entity_quotes(entry["id"], QUOTE_BY, QUOTES_PER_ENTITY),
+                quotes_about=store.entity_quotes(entry["id"], QUOTE_ABOUT, QUOTES_PER_ENTITY),
+                stories=_story_summaries(store, page_ids),
+                story_total=store.count_stories_matching(entity_id=entry["id"]),
+                also=[{key: other[key] for key in ("key", "name", "type", "story_count")} for other in others],
+                index=self._index_coverage(store),
+            )
+        return entry
+
+    def entity_index_coverage(self) -> dict[str, int]:
+        """How many of the live stories the entity index holds a reading of."""
+        with self._reading() as reader:
+            return self._index_coverage(reader.store)
+
+    @staticmethod
+    def _index_coverage(store: Store) -> dict[str, int]:
+        return {"indexed_stories": store.indexed_story_count(), "stories": store.count_stories_matching()}
+
+    def outlets(self, limit: int, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """A page of outlets with their article counts, the most prolific first, and how many there are."""
+        with self._reading() as reader:
+            return reader.store.outlet_counts(limit, offset), reader.store.count_outlets()
+
+    def outlet(self, name: str, limit: int, offset: int = 0) -> dict[str, Any] | None:
+        """An outlet's counts and languages with a page of its stories (newest activity first), or ``None``."""
+        with self._reading() as reader:
+            store = reader.store
+            summary = store.outlet_summary(name)
+            if summary is None:
+                return None
+            page_ids = store.find_story_ids(outlet=name, limit=limit, offset=offset)
+            return {**summary, "stories": _story_summaries(store, page_ids),
+                    "story_total": store.count_stories_matching(outlet=name)}
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """One article as :func:`views.article_detail`, or ``None``."""

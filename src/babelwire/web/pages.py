@@ -1,8 +1,9 @@
 """The web UI: server-rendered pages over the same :class:`~babelwire.web.catalog.Catalog` as the REST API.
 
-Pages: the story river (``/``, filtered by language, dates and a search), a story (``/stories/{id}``)
-and an entity (``/entities/{name}``). Jinja2 escapes every value (no template marks data ``|safe``),
-and a URL becomes a link only when it is http or https; anything else is shown as text.
+Pages: the story river (``/``, filtered by language, dates, outlet and a search), a story
+(``/stories/{id}``), an entity (``/entities/{name}``: its entry in the entity index, or a text search
+when the index has none) and an outlet (``/outlets/{name}``). Jinja2 escapes every value (no template
+marks data ``|safe``), and a URL becomes a link only when it is http or https; anything else is shown as text.
 """
 
 from __future__ import annotations
@@ -180,18 +181,21 @@ def river(
     language: str = "",
     date_from: Annotated[str, Query(alias="from")] = "",
     date_to: Annotated[str, Query(alias="to")] = "",
+    outlet: str = "",
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response:
-    """The story river: the latest stories, filtered by language, dates and a search."""
-    form = {"q": q.strip(), "language": language.strip().lower(), "from": date_from.strip(), "to": date_to.strip()}
+    """The story river: the latest stories, filtered by language, dates, outlet and a search."""
+    form = {"q": q.strip(), "language": language.strip().lower(), "from": date_from.strip(), "to": date_to.strip(),
+            "outlet": outlet.strip()}
     context: dict[str, Any] = {
         "form": form, "query": form["q"], "languages": list(catalog.languages().items()),
         "stories": [], "total": 0, "pages": {"newer": None, "older": None}, "error": None,
+        "every_outlet": _page_url("/", {**form, "outlet": ""}, 0),
     }
     try:
         filters = StoryFilters(
             language=form["language"] or None, published_from=_parse_date(form["from"], "From"),
-            published_to=_parse_date(form["to"], "To"), query=form["q"] or None,
+            published_to=_parse_date(form["to"], "To"), query=form["q"] or None, outlet=form["outlet"] or None,
         )
     except ValueError as exc:
         context["error"] = str(exc)
@@ -229,16 +233,42 @@ def story(request: Request, catalog: CatalogDep, story_id: int) -> Response:
 @page_router.get("/entities/{name:path}", response_class=HTMLResponse)
 def entity(request: Request, catalog: CatalogDep, name: str,
            offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> Response:
-    """The stories that mention a name (for now: in an article's title or text)."""
+    """An entity in every spelling: its entry in the entity index, else the stories whose text has the name."""
     name = name.strip()
     if not name:
         raise HTTPException(404, "No entity given.")
+    found = catalog.entity(name, PAGE_SIZE, offset)
+    path = f"/entities/{path_segment(name)}"
+    if found is not None:
+        context = {
+            "entity": found, "stories": [_story_card(story) for story in found["stories"]],
+            "total": found["story_total"], "pages": _pager(path, {}, found["story_total"], offset), "query": "",
+        }
+        return templates.TemplateResponse(request, "entity.html", context)
     page = catalog.stories(StoryFilters(entity=name), PAGE_SIZE, offset)
+    coverage = catalog.entity_index_coverage()
+    if page.total == 0:
+        raise HTTPException(404, f"No entity called “{name}” is in the entity index ({coverage['indexed_stories']} "
+                                 f"of {coverage['stories']} stories read), and no article title or text has it.")
     context = {
         "name": name, "stories": [_story_card(story) for story in page.stories], "total": page.total,
-        "pages": _pager(f"/entities/{path_segment(name)}", {}, page.total, offset), "query": "",
+        "pages": _pager(path, {}, page.total, offset), "query": "", "coverage": coverage,
     }
-    return templates.TemplateResponse(request, "entity.html", context)
+    return templates.TemplateResponse(request, "entity_search.html", context)
+
+
+@page_router.get("/outlets/{name:path}", response_class=HTMLResponse)
+def outlet(request: Request, catalog: CatalogDep, name: str,
+           offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> Response:
+    """An outlet: its counts and languages, and its stories."""
+    found = catalog.outlet(name, PAGE_SIZE, offset) if name.strip() else None
+    if found is None:
+        raise HTTPException(404, f"No stored article comes from an outlet called “{name}”.")
+    context = {
+        "outlet": found, "stories": [_story_card(story) for story in found["stories"]], "total": found["story_total"],
+        "pages": _pager(f"/outlets/{path_segment(name)}", {}, found["story_total"], offset), "query": "",
+    }
+    return templates.TemplateResponse(request, "outlet.html", context)
 
 
 # --- errors --------------------------------------------------------------------------------
