@@ -82,13 +82,6 @@ def fuse_rankings(*rankings: Sequence[int], k: int = RRF_K) -> list[int]:
     return sorted(scores, key=lambda item: -scores[item])
 
 
-def _story_summaries(store: Store, story_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Stories with their articles (``babelwire stories --json``) in the order of ``story_ids``."""
-    found = {story.id: story for story in store.stories(story_ids=story_ids)}
-    articles = store.articles_of_stories(list(found))
-    return [views.story_summary(found[i], articles[i]) for i in story_ids if i in found]
-
-
 def _add_report(total: IngestReport, part: IngestReport) -> None:
     total.added += part.added
     total.duplicates += part.duplicates
@@ -169,12 +162,17 @@ class Catalog:
             else:
                 total = store.count_stories_matching(**filters.store_filters())
                 page_ids = store.find_story_ids(**filters.store_filters(), limit=limit, offset=offset)
-            found = {story.id: story for story in store.stories(story_ids=page_ids)}
-            articles = store.articles_of_stories(list(found))
-            titles = {story_id: self._title(reader, found[story_id], articles[story_id], reader_languages)
-                      for story_id in found}
-        summaries = [{**views.story_summary(found[i], articles[i]), **titles[i]} for i in page_ids if i in found]
+            summaries = self._summaries(reader, page_ids, reader_languages)
         return StoryPage(summaries, total, limit, offset)
+
+    def _summaries(self, reader: Tracker, story_ids: Sequence[int],
+                   reader_languages: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """Stories with their articles (``babelwire stories --json``) in the order of ``story_ids``, each titled
+        for the reader (:meth:`_title`)."""
+        found = {story.id: story for story in reader.store.stories(story_ids=story_ids)}
+        articles = reader.store.articles_of_stories(list(found))
+        return [{**views.story_summary(found[i], articles[i]),
+                 **self._title(reader, found[i], articles[i], reader_languages)} for i in story_ids if i in found]
 
     def _title(self, reader: Tracker, story: Story, articles: list[Article],
                reader_languages: Sequence[str] | None, reading: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -265,7 +263,7 @@ class Catalog:
                 spellings=store.entity_spellings(entry["id"]),
                 quotes_by=store.entity_quotes(entry["id"], QUOTE_BY, QUOTES_PER_ENTITY),
                 quotes_about=store.entity_quotes(entry["id"], QUOTE_ABOUT, QUOTES_PER_ENTITY),
-                stories=_story_summaries(store, page_ids),
+                stories=self._summaries(reader, page_ids),
                 story_total=store.count_stories_matching(entity_id=entry["id"]),
                 also=[{key: other[key] for key in ("key", "name", "type", "story_count")} for other in others],
                 index=self._index_coverage(store),
@@ -294,7 +292,7 @@ class Catalog:
             if summary is None:
                 return None
             page_ids = store.find_story_ids(outlet=name, limit=limit, offset=offset)
-            return {**summary, "stories": _story_summaries(store, page_ids),
+            return {**summary, "stories": self._summaries(reader, page_ids),
                     "story_total": store.count_stories_matching(outlet=name)}
 
     def article(self, article_id: str) -> dict[str, Any] | None:
