@@ -325,10 +325,13 @@ def analyse_story(
     encoder = encoder or default_encoder()
     aliases = aliases if aliases is not None else default_aliases()
     key = fingerprint(articles, encoder, aliases)
-    remembered = remembered_reading(key, cache)
-    if remembered is not None:
-        return remembered
-    data = compute_reading(articles, encoder, aliases)
+    stored = _read_cache(cache, key)
+    if stored is not None:
+        remember_reading(key, stored)
+        _index_entities(cache, story_id, key, stored)  # a reading cached before the index existed
+        return stored
+    # this process may have read the same articles for another store: store that reading here too
+    data = _MEMORY.get(key) or compute_reading(articles, encoder, aliases)
     _write_cache(cache, story_id, key, data)
     _index_entities(cache, story_id, key, data)
     remember_reading(key, data)

@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int], None]
 #: readings being computed in this process, by store and fingerprint: concurrent askers share one computation
 _READINGS_IN_FLIGHT: SingleFlight[dict[str, Any]] = SingleFlight()
+#: (store, fingerprint) pairs known to be stored, so that a remembered reading is checked against a store once
+_KEYS_IN_STORE: set[tuple[str, str]] = set()
 #: the meta key holding what the last relinks changed, and how many of them it keeps
 RELINK_LOG_KEY = "relinks"
 RELINK_LOG_LENGTH = 20
@@ -409,6 +411,10 @@ class Tracker:
         key = self.reading_key(articles)
         found = remembered_reading(key, self.store)
         if found is not None:
+            # this process may remember the reading from another store holding the same articles: store it here
+            if (str(self.store.path), key) not in _KEYS_IN_STORE and self.store.cached_story_analysis(key) is None:
+                self.save_reading(story.id, key, found)
+            _KEYS_IN_STORE.add((str(self.store.path), key))
             return found
         return _READINGS_IN_FLIGHT.run((self.store.path, key), lambda: self._compute_reading(story.id, key, articles))
 
