@@ -201,7 +201,7 @@ def test_a_relink_makes_the_index_forget_the_stories_it_changed(store: Store) ->
         store.relink_stories([], {1: "Story 1", 2: "Story 2", 3: "Story 3"}, changed=[1])
     assert store.indexed_fingerprint(1) is None and store.indexed_fingerprint(2) == "f2"
     assert store.find_entities("Lukasjenko", lookup_keys("Lukasjenko")) == []
-    assert entry(store, "Germany")["story_count"] == 1 and store.unindexed_story_ids() == [3, 1]
+    assert entry(store, "Germany")["story_count"] == 1 and sorted(store.unindexed_story_ids()) == [1, 3]
 
 
 def test_outlets_count_their_articles_languages_and_stories(store: Store) -> None:

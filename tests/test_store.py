@@ -596,17 +596,17 @@ def test_a_new_story_never_takes_a_merged_storys_id(store_db: str) -> None:
 def test_api_over_each_backend(store_db: str) -> None:
     with Tracker(store_db, HASHING_SETTINGS, encoder=HashingEncoder()) as tracker:
         tracker.add(corpus())
-        expected = [story.title for story in tracker.stories()]
+        expected = [story.id for story in tracker.stories()]  # the API titles them for the reader
         varnaholm = [
-            story.title for story in tracker.stories()
+            story.id for story in tracker.stories()
             if any("varnaholm" in f"{a.title} {a.text}".lower() for a in tracker.store.story_articles(story.id))
         ]
         languages = tracker.store.language_counts()
     with TestClient(make_app(store_db)) as client:
         listed = client.get("/api/stories")
-        assert listed.status_code == 200 and [s["title"] for s in listed.json()] == expected
+        assert listed.status_code == 200 and [s["id"] for s in listed.json()] == expected
         assert listed.headers["X-Total-Count"] == str(len(expected))
-        assert varnaholm and [s["title"] for s in client.get("/api/stories?entity=VARNAHOLM").json()] == varnaholm
+        assert varnaholm and [s["id"] for s in client.get("/api/stories?entity=VARNAHOLM").json()] == varnaholm
         assert client.get("/api/languages").json() == languages
         late = article("Quarantine lifted at Oskarshamn harbour",
                        "Ships left Oskarshamn harbour again after a week of quarantine.", "en", "2024-06-01")
