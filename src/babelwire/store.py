@@ -187,6 +187,73 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX articles_source ON articles(source);
     """,
+    # live tracking (babelwire.sources, babelwire.watch, babelwire.watchlists): the sources polled on a
+    # schedule and a record of each poll; watch-lists (saved conditions), what each has seen of a matching
+    # story, and the alerts they raised with their webhook delivery state
+    """
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT,
+        every_s INTEGER NOT NULL,
+        follow_links INTEGER NOT NULL DEFAULT 0,
+        language TEXT,
+        added_at TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        next_poll_at TEXT NOT NULL,
+        last_poll_at TEXT,
+        last_status TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        articles INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+    CREATE INDEX sources_next_poll ON sources(next_poll_at);
+    CREATE TABLE polls (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        source_id INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        http_status INTEGER,
+        new_articles INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+    );
+    CREATE INDEX polls_source ON polls(source_id, id);
+    CREATE TABLE watchlists (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        condition TEXT NOT NULL,
+        triggers TEXT NOT NULL,
+        webhook_url TEXT,
+        webhook_secret TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE watch_matches (
+        watchlist_id INTEGER NOT NULL,
+        story_id INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        languages TEXT NOT NULL,
+        outlets TEXT NOT NULL,
+        matched_at TEXT NOT NULL,
+        checked_at TEXT NOT NULL,
+        PRIMARY KEY (watchlist_id, story_id)
+    );
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        watchlist_id INTEGER NOT NULL,
+        story_id INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT,
+        delivery_attempts INTEGER NOT NULL DEFAULT 0,
+        next_delivery_at TEXT
+    );
+    CREATE INDEX alerts_watchlist ON alerts(watchlist_id, id);
+    CREATE INDEX alerts_undelivered ON alerts(delivered_at, next_delivery_at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
