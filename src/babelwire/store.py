@@ -189,7 +189,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # live tracking (babelwire.sources, babelwire.watch, babelwire.watchlists): the sources polled on a
     # schedule and a record of each poll; watch-lists (saved conditions), what each has seen of a matching
-    # story, and the alerts they raised with their webhook delivery state
+    # story, and the alerts they raised with their webhook delivery state. A story's articles (originals or
+    # copies) get an index of both columns: without statistics SQLite read them through the copy_of index
+    # alone, every original of the store (20 stories of a 100k-article store: 21 ms, 1.6 ms with this index)
     """
     CREATE TABLE sources (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -253,6 +255,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX alerts_watchlist ON alerts(watchlist_id, id);
     CREATE INDEX alerts_undelivered ON alerts(delivered_at, next_delivery_at);
+    CREATE INDEX articles_story_copy ON articles(story_id, copy_of);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

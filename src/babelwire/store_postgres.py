@@ -211,7 +211,8 @@ MIGRATIONS: tuple[str, ...] = (
         next_delivery_at TEXT COLLATE "C"
     );
     CREATE INDEX alerts_watchlist ON alerts(watchlist_id, id);
-    CREATE INDEX alerts_undelivered ON alerts(delivered_at, next_delivery_at)
+    CREATE INDEX alerts_undelivered ON alerts(delivered_at, next_delivery_at);
+    CREATE INDEX articles_story_copy ON articles(story_id, copy_of)
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
