@@ -215,9 +215,25 @@ class Tracker:
                     report.duplicates += len(taken)
                 report.copies += sum(1 for a in fresh if a.copy_of is not None and a.id not in taken)
                 report.added += sum(1 for a in originals if a.id not in taken)
+                self._watch(a.story_id for a in fresh if a.id not in taken and a.story_id is not None)
         if self.settings.read_at_ingest if read is None else read:
             self.read_stories(report.story_ids())
         return report
+
+    def _watch(self, story_ids: Iterable[int]) -> None:
+        """Evaluate the watch-lists against the stories a stored batch touched (:mod:`babelwire.watchlists`).
+
+        The batch is stored whatever happens here: a failure is logged, and the next batch that touches
+        the story evaluates it again.
+        """
+        try:
+            if not self.store.has_watchlists():  # the usual case: one indexed read, nothing imported
+                return
+            from babelwire.watchlists import after_batch
+
+            after_batch(self.store, story_ids, self.settings, self.encoder)
+        except Exception:
+            log.exception("evaluating the watch-lists failed")
 
     def analyse(self, articles: list[Article], progress: ProgressCallback | None = None) -> list[Article]:
         """Run the analysis stages (language, sentences, embedding…) over a batch of articles, in place.
