@@ -414,7 +414,7 @@ def atom_feed(watchlist: Watchlist, alerts: Sequence[dict[str, Any]], base_url: 
         language = f" xml:lang={quoteattr(alert['title_language'])}" if alert.get("title_language") else ""
         lines += [
             "  <entry>",
-            f"    <title{language}>{escape(alert['title'])}</title>",
+            f"    <title{language}>{escape(alert['title'])} ({escape(alert['summary'])})</title>",
             f"    <id>{escape(entry_id)}</id>",
             f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(link)}/>",
             f"    <updated>{escape(alert['created_at'])}</updated>",
