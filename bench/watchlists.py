@@ -2,8 +2,8 @@
 
 *cost* (default): a store of synthetic articles (``--size``, default 5,000 in 1,000 stories, 8 languages,
 60 outlets; the model-free hashing encoder) takes 20 more batches of 32 articles, first without any
-watch-list, then with 50 (15 entity, 10 query, 10 language, 10 source, 5 combining two conditions; every
-trigger on). Reported: the seconds per batch of ``Tracker.add`` and, with the lists, of their evaluation
+watch-list, then with 50 (15 entity, 10 query, 10 source, 10 language and source, 5 entity and language;
+every trigger on). Reported: the seconds per batch of ``Tracker.add`` and, with the lists, of their evaluation
 alone (the hook after each batch), and the alerts raised.
 
 *query floor* (``--query-floor``): the demo corpus ingested with e5 (minutes); for each floor, a query list
@@ -40,8 +40,12 @@ BATCHES, BATCH_SIZE, LISTS = 20, 32, 50
 
 
 def synthetic(rng: random.Random, story: int, number: int, moment: datetime) -> Article:
-    """An article of a synthetic story: its story's code words and person, random filler."""
-    words = [f"w{rng.randrange(3000)}" for _ in range(60)]
+    """An article of a synthetic story: its story's code words, person and made-up vocabulary (the hashing
+    encoder links by shared character n-grams: the words of one story must not look like every other's)."""
+    vocabulary = random.Random(story)
+    own = ["".join(vocabulary.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(vocabulary.randint(5, 9)))
+           for _ in range(40)]
+    words = [rng.choice(own) for _ in range(40)]
     language = LANGUAGES[(story + number) % len(LANGUAGES)]
     article = Article(
         title=f"Story{story:05d} Keyword{story:05d} report {number}",
@@ -64,7 +68,8 @@ def make_lists(tracker: Tracker, rng: random.Random, stories: int) -> None:
         elif i < 25:
             made.append(watchlists.make_watchlist(name, query=f"Story{story:05d} Keyword{story:05d} Code{story:05d}"))
         elif i < 35:
-            made.append(watchlists.make_watchlist(name, language=LANGUAGES[i % len(LANGUAGES)]))
+            made.append(watchlists.make_watchlist(name, language=LANGUAGES[i % len(LANGUAGES)],
+                                                  source=f"Outlet {story % 60}"))
         elif i < 45:
             made.append(watchlists.make_watchlist(name, source=f"Outlet {story % 60}"))
         else:

@@ -201,30 +201,29 @@ class WatchlistStore:
         articles arrived since then (``recent``, copies included) and between ``baseline_from`` and ``since``
         (``earlier``), how many of its languages and outlets first arrived since then, and its latest arrival.
 
-        Two grouped reads in one statement; the languages and outlets count originals and copies alike.
+        Two grouped reads in one statement; languages are of originals, outlets of originals and copies.
         """
-        restrict, params = "", [since, since, baseline_from, since]
-        if story_ids is not None:
-            restrict = f" AND a.story_id IN ({_marks(len(story_ids))})"
-            params += list(story_ids)
-        firsts_restrict = restrict.replace("a.story_id", "f.story_id")
-        recent = "SELECT story_id FROM articles WHERE ingested_at >= ?"
+        if story_ids is None:  # every story with an arrival in the window
+            recent, recent_params = "SELECT story_id FROM articles WHERE ingested_at >= ?", [since]
+        else:  # these stories only, through the story index (no scan of the arrivals)
+            recent = f"SELECT story_id FROM articles WHERE story_id IN ({_marks(len(story_ids))}) AND ingested_at >= ?"
+            recent_params = [*story_ids, since]
         sql = (
             "SELECT g.story_id, g.recent, g.earlier, g.last_arrival, "
             "COALESCE(n.new_languages, 0) AS new_languages, COALESCE(n.new_outlets, 0) AS new_outlets FROM ("
             "SELECT a.story_id, SUM(CASE WHEN a.ingested_at >= ? THEN 1 ELSE 0 END) AS recent, "
             "SUM(CASE WHEN a.ingested_at < ? AND a.ingested_at >= ? THEN 1 ELSE 0 END) AS earlier, "
             "MAX(a.ingested_at) AS last_arrival FROM articles a JOIN stories s ON s.id = a.story_id "
-            f"WHERE s.merged_into IS NULL AND a.story_id IN ({recent}){restrict} GROUP BY a.story_id) AS g LEFT JOIN ("
+            f"WHERE s.merged_into IS NULL AND a.story_id IN ({recent}) GROUP BY a.story_id) AS g LEFT JOIN ("
             "SELECT f.story_id, SUM(CASE WHEN f.kind = 'l' AND f.first_at >= ? THEN 1 ELSE 0 END) AS new_languages, "
             "SUM(CASE WHEN f.kind = 'o' AND f.first_at >= ? THEN 1 ELSE 0 END) AS new_outlets FROM ("
             "SELECT story_id, 'l' AS kind, language AS name, MIN(ingested_at) AS first_at FROM articles "
             f"WHERE copy_of IS NULL AND story_id IN ({recent}) GROUP BY story_id, language UNION ALL "
             "SELECT story_id, 'o' AS kind, source AS name, MIN(ingested_at) AS first_at FROM articles "
             f"WHERE source IS NOT NULL AND story_id IN ({recent}) GROUP BY story_id, source) AS f "
-            f"WHERE f.story_id IS NOT NULL{firsts_restrict} GROUP BY f.story_id) AS n ON n.story_id = g.story_id"
+            "GROUP BY f.story_id) AS n ON n.story_id = g.story_id"
         )
-        params = [*params, since, since, since, since, *(list(story_ids) if story_ids is not None else [])]
+        params = [since, since, baseline_from, *recent_params, since, since, *recent_params, *recent_params]
         return [{"story_id": int(row["story_id"]), "recent": int(row["recent"]), "earlier": int(row["earlier"]),
                  "new_languages": int(row["new_languages"]), "new_outlets": int(row["new_outlets"]),
                  "last_arrival": row["last_arrival"]} for row in self._execute(sql, params)]
