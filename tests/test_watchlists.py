@@ -283,15 +283,21 @@ def test_an_unreachable_receiver_gives_up_after_the_last_attempt(tracker: Tracke
     tracker.settings = settings
     with Receiver([]) as receiver:
         url = receiver.url
-    add_watchlist(tracker.store, make_watchlist("hook", language="en", webhook_url=url))  # nobody listens now
-    tracker.add([bridge("en", "Daily Wire", 1)])
-    assert tracker.store.alert_rows()[0]["delivery_attempts"] == 0  # delivery left to the poller here
+    add_watchlist(tracker.store, make_watchlist("hook", language="en", triggers="new-story",
+                                                webhook_url=url))  # nobody listens there now
+    english_storm = article("Storm Greta hits Gotland", "Storm Greta felled thousands of trees on Gotland; "
+                            "12 000 homes had no power.", "en", "2024-02-01", "Island News")
+    assert len(set(tracker.add([bridge("en", "Daily Wire", 1), english_storm]).story_ids())) == 2
+    assert [alert["delivery_attempts"] for alert in tracker.store.alert_rows()] == [0, 0]  # left to the poller
     later = datetime.now(UTC) + timedelta(days=2)
+    # one timeout for the receiver, not one per alert: the second alert waits for the next run
     assert deliver_pending(tracker.store, settings, now=later).failed == 1
-    assert deliver_pending(tracker.store, settings, now=later + timedelta(days=2)).failed == 1
-    [alert] = tracker.store.alert_rows()
-    assert alert["delivery_attempts"] == 2 and alert["next_delivery_at"] is None and alert["last_error"]
-    assert deliver_pending(tracker.store, settings, now=later + timedelta(days=9)).failed == 0
+    assert sorted(alert["delivery_attempts"] for alert in tracker.store.alert_rows()) == [0, 1]
+    for day in (4, 6, 8):
+        deliver_pending(tracker.store, settings, now=later + timedelta(days=day))
+    for alert in tracker.store.alert_rows():
+        assert alert["delivery_attempts"] == 2 and alert["next_delivery_at"] is None and alert["last_error"]
+    assert deliver_pending(tracker.store, settings, now=later + timedelta(days=19)).failed == 0
 
 
 # --- CLI, API, pages -------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ so the receiver can check that the body comes from this babelwire unchanged (:fu
 in the 2xx range delivers it; anything else (an error status, a redirect, a timeout, a refused connection)
 counts one attempt, recorded in ``alerts.delivery_attempts``, and the next is due ``webhook_retry_base_s``
 later, twice as long after each failure (``alerts.next_delivery_at``), until ``webhook_max_attempts``.
+A receiver that does not answer at all is not tried again for its other alerts in the same run, so that
+an ingest batch never waits one timeout per pending alert.
 
 The URL is the operator's own, so a private or loopback host is allowed; the request is still bounded:
 http(s) only, a timeout (``webhook_timeout_s``), no redirect followed, at most 64 KiB of the reply read.
@@ -126,7 +128,10 @@ def deliver_pending(
     watchlist_id = get_watchlist(store, watchlist).id if watchlist else None
     due = store.pending_deliveries(stamp, settings.webhook_max_attempts, watchlist_id)
     report = DeliveryReport()
+    unreachable: set[str] = set()
     for alert in titled_alerts(store, due, settings.reader_languages):
+        if alert["webhook_url"] in unreachable:
+            continue  # its receiver did not answer just now: not another timeout per alert (not an attempt)
         body = payload(alert)
         headers = {"Content-Type": "application/json", "User-Agent": f"babelwire/{__version__}",
                    "X-Babelwire-Event": alert["trigger"], "X-Babelwire-Delivery": str(alert["id"])}
@@ -137,6 +142,7 @@ def deliver_pending(
             error = None if 200 <= status < 300 else f"HTTP {status}"
         except OSError as exc:
             error = str(exc) or type(exc).__name__
+            unreachable.add(alert["webhook_url"])
         attempts = alert["delivery_attempts"] + 1
         with store.transaction():
             if error is None:
