@@ -160,6 +160,24 @@ def test_no_watchlist_means_no_evaluation(tracker: Tracker, monkeypatch: pytest.
     assert tracker.add([bridge("en", "Daily Wire", 1)]).added == 1
 
 
+def test_a_failing_evaluation_is_logged_and_the_batch_stays_stored(tracker: Tracker,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    import babelwire.watchlists
+
+    add_watchlist(tracker.store, make_watchlist("x", language="en"))
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(babelwire.watchlists, "evaluate_watchlists", broken)
+    assert tracker.add([bridge("en", "Daily Wire", 1)]).added == 1
+    assert tracker.store.count_articles() == 1 and "evaluating the watch-lists failed" in caplog.text
+    monkeypatch.undo()
+    story = tracker.store.find_story_ids()[0]  # the next evaluation of the story catches up
+    assert [a["trigger"] for a in evaluate_watchlists(tracker.store, [story], tracker.settings)] == ["new-story"]
+
+
 def test_bad_watchlists_are_errors_naming_the_input(tracker: Tracker) -> None:
     with pytest.raises(WatchlistError, match="needs a condition"):
         make_watchlist("empty")
@@ -361,6 +379,7 @@ def test_api_and_pages_show_watchlists_alerts_and_feed(tmp_path: Path) -> None:
         assert page.status_code == 200 and "<h1>Watch-list bridge</h1>" in page.text
         assert f'<a href="/stories/{story}" lang="en" dir="auto">Varnaholm bridge 1</a>' in page.text
         assert "new story (2 articles)" in page.text and 'href="/watch/bridge.atom"' in page.text
+        assert '<link rel="alternate" type="application/atom+xml" title="Watch-list bridge" ' in page.text
         assert client.get("/watch/nobody").status_code == 404
 
         feed_response = client.get("/watch/bridge.atom")
