@@ -178,6 +178,17 @@ def test_a_failing_evaluation_is_logged_and_the_batch_stays_stored(tracker: Trac
     assert [a["trigger"] for a in evaluate_watchlists(tracker.store, [story], tracker.settings)] == ["new-story"]
 
 
+def test_a_backfill_raises_no_alert(tracker: Tracker, tmp_path: Path) -> None:
+    from babelwire.backfill import backfill
+
+    add_watchlist(tracker.store, make_watchlist("x", language="en"))
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text(json.dumps({"title": "Varnaholm bridge", "text": f"The M-17 bridge. {BRIDGE}",
+                                   "language": "en", "source": "Daily Wire", "published": "2024-03-05"}) + "\n")
+    assert backfill(tracker, [archive]).added == 1
+    assert tracker.store.alert_rows() == []
+
+
 def test_bad_watchlists_are_errors_naming_the_input(tracker: Tracker) -> None:
     with pytest.raises(WatchlistError, match="needs a condition"):
         make_watchlist("empty")

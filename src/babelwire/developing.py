@@ -1,9 +1,9 @@
 """What is developing now: stories ranked by how fast they grow lately, against their own earlier pace.
 
 The clock is the articles' arrival in the store (``ingested_at``), not their publication date: arrival is
-what a live tracker sees happen, while publication dates can be missing, wrong or only a month, and an
-archive ingested today would otherwise never count as news and a backfill of old news never as developing
-(nor is it: its articles all arrive at once, but in one story each, at the pace of an archive).
+what a live tracker sees happen, while publication dates can be missing, wrong or only a month. The price:
+an archive loaded with ``babelwire backfill`` arrives all at once, so for one window its stories rank as
+developing (watch-lists are not evaluated by a backfill).
 
 A story's growth over the last ``developing_window_hours`` (the *window*) is::
 

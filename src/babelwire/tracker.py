@@ -181,6 +181,7 @@ class Tracker:
         *,
         analysed: bool = False,
         read: bool | None = None,
+        watch: bool = True,
     ) -> IngestReport:
         """Analyse, link and store articles, one transaction per ``ingest_batch_size``.
 
@@ -188,7 +189,8 @@ class Tracker:
         (elsewhere, e.g. on Ray workers): only duplicate checks, linking and storing remain.
         Then every story that changed is read (:meth:`read_story`) and its reading stored, once per
         story however many batches touched it, unless ``read`` (default: ``settings.read_at_ingest``)
-        is false.
+        is false. After each stored batch the watch-lists are evaluated against the stories it touched
+        (:mod:`babelwire.watchlists`), unless ``watch`` is false (a backfill: an archive is not news).
         """
         report = IngestReport()
         tick = progress or (lambda _: None)
@@ -215,7 +217,8 @@ class Tracker:
                     report.duplicates += len(taken)
                 report.copies += sum(1 for a in fresh if a.copy_of is not None and a.id not in taken)
                 report.added += sum(1 for a in originals if a.id not in taken)
-                self._watch(a.story_id for a in fresh if a.id not in taken and a.story_id is not None)
+                if watch:
+                    self._watch(a.story_id for a in fresh if a.id not in taken and a.story_id is not None)
         if self.settings.read_at_ingest if read is None else read:
             self.read_stories(report.story_ids())
         return report
