@@ -131,6 +131,8 @@ def test_api_and_river_sort_by_development(live_store) -> None:
         only_polish = client.get("/api/stories", params={"sort": "developing", "language": "pl"}).json()
         assert [story["id"] for story in only_polish] == [ids["slow"]]
         assert client.get("/api/stories", params={"sort": "loudest"}).status_code == 422
+        searched = client.get("/api/stories", params={"sort": "developing", "q": "Varnaholm M-17 bridge"})
+        assert [story["id"] for story in searched.json()] == [ids["new"]]  # the query's stories, developing
 
         page = client.get("/", params={"sort": "developing"})
         assert page.status_code == 200
