@@ -262,7 +262,8 @@ class _Evaluation:
 
     def matching(self, watchlist: Watchlist, facts: dict[int, dict[str, Any]], known: set[int]) -> list[int]:
         """The touched stories that meet every condition of the list. A story it matched before (``known``)
-        still does: a story only gains articles, so its texts, languages and outlets only grow."""
+        still does: a story gains articles (only a relink moves some out), so its texts, languages and
+        outlets grow, and it is not read again for the list."""
         found = [story_id for story_id in self.story_ids if story_id not in known
                  and (not watchlist.language or watchlist.language in facts[story_id]["languages"])
                  and (not watchlist.source or watchlist.source in facts[story_id]["outlets"])]
