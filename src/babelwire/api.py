@@ -17,6 +17,8 @@ The JSON is :mod:`babelwire.views`, the same as the CLI's ``--json`` output::
     GET  /api/compare?a=&b=      two articles' similarity and its reasons
     GET  /api/export/{what}      stories, articles, entities or quotes; format=jsonl|csv|parquet
     GET  /api/languages          articles per language
+    GET  /api/watchlists         the watch-lists with their alert counts
+    GET  /api/watchlists/{name}/alerts   a watch-list's alerts, newest first (X-Total-Count header)
     POST /api/articles           admin only
 """
 
@@ -27,7 +29,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -141,6 +143,8 @@ QueryParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
                                          description="Text in any language; results come most relevant first.")]
 OutletParam = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
                                           description="Only stories with an article from this outlet (its source).")]
+SortParam = Annotated[Literal["activity", "developing"], Query(
+    description="activity (newest activity first) or developing (growing fastest now first).")]
 LimitParam = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 OffsetParam = Annotated[int, Query(ge=0, le=SQLITE_MAX_INTEGER)]
 
@@ -161,6 +165,7 @@ def list_stories(
     entity: EntityParam = None,
     outlet: OutletParam = None,
     q: QueryParam = None,
+    sort: SortParam = "activity",
     limit: LimitParam = DEFAULT_PAGE_SIZE,
     offset: OffsetParam = 0,
 ) -> list[dict[str, Any]]:
@@ -168,7 +173,9 @@ def list_stories(
     for the reader's languages (the Accept-Language header, else the server's ``reader_languages``).
 
     ``from``/``to`` keep the stories whose publication span (``first_seen``..``last_seen``) overlaps
-    the range. The ``X-Total-Count`` header has the number of stories that pass the filters.
+    the range. ``sort=developing`` lists only the stories that grew in the last ``developing_window_hours``
+    (by arrival), the fastest growing first, each with its ``growth``. The ``X-Total-Count`` header has the
+    number of stories that pass the filters.
     """
     try:
         code = language_code(language) if _given(language) else None
@@ -176,7 +183,7 @@ def list_stories(
         raise HTTPException(status_code=422, detail=str(exc)) from exc
     filters = StoryFilters(
         language=code, published_from=published_from,
-        published_to=published_to, entity=_given(entity), query=_given(q), outlet=_given(outlet),
+        published_to=published_to, entity=_given(entity), query=_given(q), outlet=_given(outlet), sort=sort,
     )
     page = catalog.stories(filters, limit, offset, _readers(request, catalog))
     response.headers["X-Total-Count"] = str(page.total)
@@ -316,6 +323,28 @@ def export(
 def languages(catalog: CatalogDep) -> dict[str, int]:
     """Articles per language code, most frequent first."""
     return catalog.languages()
+
+
+@read_router.get("/watchlists")
+def list_watchlists(catalog: CatalogDep) -> list[dict[str, Any]]:
+    """The watch-lists (``babelwire watchlist list --json``): conditions, triggers, whether they have a webhook
+    (not its URL nor secret), their feed and alert count."""
+    return catalog.watchlists()
+
+
+@read_router.get("/watchlists/{name}/alerts")
+def watchlist_alerts(request: Request, catalog: CatalogDep, response: Response, name: str,
+                     limit: LimitParam = DEFAULT_PAGE_SIZE, offset: OffsetParam = 0) -> list[dict[str, Any]]:
+    """A watch-list's alerts, newest first, as ``babelwire alerts NAME --json``, each with its story titled for
+    the reader (Accept-Language). The ``X-Total-Count`` header has how many the list raised."""
+    from babelwire.watchlists import WatchlistError, public_alert
+
+    try:
+        _, alerts, total = catalog.watchlist_alerts(name, limit, offset, _readers(request, catalog))
+    except WatchlistError as exc:
+        raise _not_found(f"watch-list {name!r}") from exc
+    response.headers["X-Total-Count"] = str(total)
+    return [public_alert(alert) for alert in alerts]
 
 
 # --- ingest (admin only) -------------------------------------------------------------------

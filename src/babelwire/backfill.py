@@ -188,7 +188,7 @@ def _backfill_local(
             yield pending.pop()
 
     # the writer's own path: duplicates, too-short texts and syndicated copies are never analysed
-    report = tracker.add(in_order(), progress)
+    report = tracker.add(in_order(), progress, watch=False)  # an archive raises no watch-list alerts
     report.problems[:0] = problems + [problem for _, problem in sorted(read_problems, key=lambda p: p[0])]
     return report
 
@@ -286,7 +286,7 @@ def _backfill_ray(
                 else:
                     yield item
 
-        report = tracker.add(analysed(), progress, analysed=True)
+        report = tracker.add(analysed(), progress, analysed=True, watch=False)
     finally:
         context.execution_options.preserve_order = preserved
         if started:

@@ -270,18 +270,33 @@ def stories(
         typer.Option("--language", "-l", help="Only stories with this language: a code or a name (en, EN, English)."),
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most this many stories.")] = None,
+    sort: Annotated[str, typer.Option(
+        "--sort", help="activity (newest activity first) or developing (the stories growing fastest in the last "
+                       "developing_window_hours, by arrival; the others are left out).")] = "activity",
     lang: LangOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """List stories, newest activity first (by their dated articles' publication), titled for your languages
-    (--lang)."""
+    (--lang); --sort developing lists what is developing now."""
     code = _language(language)
+    if sort not in ("activity", "developing"):
+        errors.print(f"[red]error:[/] --sort {sort!r}: choose activity or developing", highlight=False)
+        raise typer.Exit(2)
+    growth: dict[int, Any] = {}
     with _open(db, _reader_settings(Settings.from_env(), lang)) as tracker:
-        found = tracker.stories(language=code, limit=limit)
+        if sort == "developing":
+            from babelwire.developing import developing_stories
+
+            ranked = developing_stories(tracker.store, tracker.settings, language=code, limit=limit)
+            found = [story for story, _ in ranked]
+            growth = {story.id: rise.to_json() for story, rise in ranked}
+        else:
+            found = tracker.stories(language=code, limit=limit)
         articles = tracker.store.articles_of_stories([story.id for story in found])
         titles = {story.id: _titled(tracker, story, articles[story.id]) for story in found}
         if json_output:
-            _print_json([{**views.story_summary(story, articles[story.id]), **titles[story.id]} for story in found])
+            _print_json([{**views.story_summary(story, articles[story.id]), **titles[story.id],
+                          **({"growth": growth[story.id]} if story.id in growth else {})} for story in found])
             return
     table = _table("id", "title", "languages", "articles", "first seen", "last seen",
                    title=views.counted(len(found), "story", "stories"))
@@ -679,6 +694,138 @@ def serve(
     mode = "ingest enabled for the admin token" if admin_token else "read-only"
     errors.print(f"babelwire on http://{host}:{port}/ ({mode})", highlight=False)
     uvicorn.run(web_app, host=host, port=port)
+
+
+# --- watch-lists and alerts (babelwire.watchlists, babelwire.webhooks) ------------------------------------------
+
+watchlist_app = typer.Typer(help="Saved conditions on stories that raise alerts as articles arrive.",
+                            no_args_is_help=True)
+app.add_typer(watchlist_app, name="watchlist")
+
+
+def _store(db: str | None, create: bool = False) -> Any:
+    """The store ``--db`` names, without a tracker (no model is loaded)."""
+    from babelwire.store import open_store
+
+    db = _existing(db, create)
+    try:
+        return open_store(db)
+    except StoreError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _watch_error(exc: Exception) -> typer.Exit:
+    errors.print(f"[red]error:[/] {exc}", highlight=False)
+    return typer.Exit(2)
+
+
+@watchlist_app.command("add")
+def watchlist_add(
+    name: Annotated[str, typer.Argument(help="Its name (letters, digits, - and _): /watch/NAME.atom is its feed.")],
+    db: DbOption = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="A name, in any spelling the entity index "
+                                                                "knows or as written in the articles.")] = None,
+    query: Annotated[str | None, typer.Option("--query", help="Text in any language, matched by meaning.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="A language: a code or a name.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="An outlet, as the articles name it.")] = None,
+    on: Annotated[str | None, typer.Option(
+        "--on", help="Triggers, comma-separated: new-story, new-language, new-outlet, growth (default: all).")] = None,
+    webhook: Annotated[str | None, typer.Option("--webhook", help="POST each alert as JSON to this URL.")] = None,
+    secret: Annotated[str | None, typer.Option(
+        "--secret", envvar="BABELWIRE_WEBHOOK_SECRET", show_default=False,
+        help="Sign webhook bodies with this shared secret (X-Babelwire-Signature: sha256=HMAC; "
+             "default: $BABELWIRE_WEBHOOK_SECRET).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Save a watch-list: every condition given must hold; it is evaluated at every ingest batch."""
+    from babelwire.watchlists import WatchlistError, add_watchlist, make_watchlist
+
+    try:
+        watchlist = make_watchlist(name, entity=entity, query=query, language=language, source=source, triggers=on,
+                                   webhook_url=webhook, webhook_secret=secret if webhook else None)
+    except WatchlistError as exc:
+        raise _watch_error(exc) from exc
+    with _store(db, create=True) as store:
+        try:
+            stored = add_watchlist(store, watchlist)
+        except WatchlistError as exc:
+            raise _watch_error(exc) from exc
+    if json_output:
+        _print_json(stored.to_json())
+        return
+    _out().print(f"watch-list {stored.name}: {stored.describe()}; on {', '.join(stored.triggers)}"
+                 f"{'; webhook ' + (stored.webhook_url or '') if stored.webhook_url else ''}", highlight=False)
+
+
+@watchlist_app.command("list")
+def watchlist_list(db: DbOption = None, json_output: JsonOption = False) -> None:
+    """List the watch-lists with their conditions, triggers and alert counts."""
+    from babelwire.watchlists import list_watchlists
+
+    with _store(db) as store:
+        found = [(watchlist, store.count_alerts(watchlist.id)) for watchlist in list_watchlists(store)]
+    if json_output:
+        _print_json([{**watchlist.to_json(), "alerts": count} for watchlist, count in found])
+        return
+    table = _table("name", "condition", "triggers", "webhook", "alerts", wide=("condition",),
+                   title=views.counted(len(found), "watch-list"))
+    for watchlist, count in found:
+        table.add_row(watchlist.name, watchlist.describe(), ",".join(watchlist.triggers),
+                      watchlist.webhook_url or "", str(count))
+    _out().print(table)
+
+
+@watchlist_app.command("remove")
+def watchlist_remove(name: Annotated[str, typer.Argument(help="The watch-list to remove.")],
+                     db: DbOption = None) -> None:
+    """Remove a watch-list with its alerts (stories and articles stay)."""
+    from babelwire.watchlists import WatchlistError, remove_watchlist
+
+    with _store(db) as store:
+        try:
+            remove_watchlist(store, name)
+        except WatchlistError as exc:
+            raise _watch_error(exc) from exc
+    _out().print(f"removed watch-list {name}", highlight=False)
+
+
+@app.command()
+def alerts(
+    name: Annotated[str | None, typer.Argument(help="Only this watch-list's alerts.")] = None,
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many alerts.")] = 50,
+    deliver: Annotated[bool, typer.Option("--deliver", help="First POST the webhooks that are due (retries "
+                                                            "included).")] = False,
+    lang: LangOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List the alerts of the watch-lists, newest first, with the story each is about (titled for --lang)."""
+    from babelwire.watchlists import WatchlistError, get_watchlist, public_alert, titled_alerts
+    from babelwire.webhooks import deliver_pending
+
+    settings = _reader_settings(Settings.from_env(), lang)
+    with _store(db) as store:
+        try:
+            watchlist_id = get_watchlist(store, name).id if name else None
+            report = deliver_pending(store, settings, watchlist=name) if deliver else None
+        except WatchlistError as exc:
+            raise _watch_error(exc) from exc
+        found = titled_alerts(store, store.alert_rows(watchlist_id, limit), settings.reader_languages)
+    if json_output:
+        data: Any = [public_alert(alert) for alert in found]
+        _print_json({"delivery": report.to_json(), "alerts": data} if report else data)
+        return
+    if report is not None:
+        for error in report.errors:
+            errors.print(f"[yellow]not delivered[/] {error}", highlight=False)
+        _out().print(f"delivered {views.counted(report.delivered, 'alert')}, {report.failed} failed", highlight=False)
+    table = _table("id", "watch-list", "when", "what", "story", "title", title=views.counted(len(found), "alert"))
+    for alert in found:
+        delivery = "" if alert["delivered_at"] or not alert["delivery_attempts"] else " (undelivered)"
+        table.add_row(str(alert["id"]), alert["watchlist"], alert["created_at"][:16].replace("T", " "),
+                      alert["summary"] + delivery, str(alert["story_id"]), alert["title"])
+    _out().print(table)
 
 
 def main() -> None:

@@ -144,6 +144,31 @@ class Settings:
     #: in the web UI; ``--lang`` replaces this for one command
     reader_languages: tuple[str, ...] = ("en",)
 
+    # --- what is developing now (babelwire.developing) and watch-lists (babelwire.watchlists) ---
+    #: "recent" for the developing sort and the growth trigger: articles that arrived (``ingested_at``, the
+    #: clock a live tracker sees; publication dates can be missing or wrong) in the last this many hours ...
+    developing_window_hours: float = 6.0
+    #: ... against the story's own pace over this many hours before them
+    developing_baseline_hours: float = 48.0
+    #: what a language, and an outlet, new to a story in the window adds to its growth (an article adds 1)
+    developing_language_weight: float = 2.0
+    developing_outlet_weight: float = 1.0
+    #: the "growth" trigger of a watch-list fires when a story it already matched grows by at least this in
+    #: the window (at most once per window per story): e.g. two articles in two new languages from two new outlets
+    watch_growth_min_score: float = 6.0
+    #: a watch-list's ``query`` matches a story when one of its articles scores this against the query (e5
+    #: cosine, as search). On the demo corpus 0.32 and 0.34 matched the story of each of 15 event queries and
+    #: no other, and none for 10 unrelated queries (0.30 let one through): search's floor (docs/BENCHMARKS.md)
+    watch_query_min_score: float = 0.32
+    #: deliver pending webhooks right after an ingest batch raised alerts (else ``babelwire alerts --deliver``)
+    watch_deliver_at_ingest: bool = True
+    #: seconds a webhook request may take
+    webhook_timeout_s: float = 10.0
+    #: attempts per alert before its delivery is given up
+    webhook_max_attempts: int = 8
+    #: seconds before the first retry of a failed delivery; each next retry waits twice as long (up to a day)
+    webhook_retry_base_s: float = 60.0
+
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied."""
         return dataclasses.replace(self, **changes)

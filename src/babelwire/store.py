@@ -26,6 +26,7 @@ import numpy as np
 
 from babelwire.store_entities import EntityIndexStore
 from babelwire.store_outlets import OutletStore
+from babelwire.store_watchlists import WatchlistStore
 from babelwire.types import Article, DateSource, PublishedDate, Story, StoryMerge
 
 #: the SQLite schema: each entry upgrades it from version ``index`` to ``index + 1``
@@ -240,6 +241,7 @@ MIGRATIONS: tuple[str, ...] = (
         outlets TEXT NOT NULL,
         matched_at TEXT NOT NULL,
         checked_at TEXT NOT NULL,
+        last_growth_at TEXT,
         PRIMARY KEY (watchlist_id, story_id)
     );
     CREATE TABLE alerts (
@@ -251,7 +253,8 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL,
         delivered_at TEXT,
         delivery_attempts INTEGER NOT NULL DEFAULT 0,
-        next_delivery_at TEXT
+        next_delivery_at TEXT,
+        last_error TEXT
     );
     CREATE INDEX alerts_watchlist ON alerts(watchlist_id, id);
     CREATE INDEX alerts_undelivered ON alerts(delivered_at, next_delivery_at);
@@ -368,7 +371,7 @@ def open_store(db: str | Path) -> Store:
     return store_class(db)(db)
 
 
-class Store(EntityIndexStore, OutletStore):
+class Store(EntityIndexStore, OutletStore, WatchlistStore):
     """A babelwire store. Use :meth:`transaction` around every batch of writes.
 
     ``Store(db)`` opens the backend that ``db`` names, as :func:`open_store` does. Every query is

@@ -197,6 +197,7 @@ MIGRATIONS: tuple[str, ...] = (
         outlets TEXT COLLATE "C" NOT NULL,
         matched_at TEXT COLLATE "C" NOT NULL,
         checked_at TEXT COLLATE "C" NOT NULL,
+        last_growth_at TEXT COLLATE "C",
         PRIMARY KEY (watchlist_id, story_id)
     );
     CREATE TABLE alerts (
@@ -208,7 +209,8 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT COLLATE "C" NOT NULL,
         delivered_at TEXT COLLATE "C",
         delivery_attempts INTEGER NOT NULL DEFAULT 0,
-        next_delivery_at TEXT COLLATE "C"
+        next_delivery_at TEXT COLLATE "C",
+        last_error TEXT COLLATE "C"
     );
     CREATE INDEX alerts_watchlist ON alerts(watchlist_id, id);
     CREATE INDEX alerts_undelivered ON alerts(delivered_at, next_delivery_at);

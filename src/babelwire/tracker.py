@@ -181,6 +181,7 @@ class Tracker:
         *,
         analysed: bool = False,
         read: bool | None = None,
+        watch: bool = True,
     ) -> IngestReport:
         """Analyse, link and store articles, one transaction per ``ingest_batch_size``.
 
@@ -188,7 +189,8 @@ class Tracker:
         (elsewhere, e.g. on Ray workers): only duplicate checks, linking and storing remain.
         Then every story that changed is read (:meth:`read_story`) and its reading stored, once per
         story however many batches touched it, unless ``read`` (default: ``settings.read_at_ingest``)
-        is false.
+        is false. After each stored batch the watch-lists are evaluated against the stories it touched
+        (:mod:`babelwire.watchlists`), unless ``watch`` is false (a backfill: an archive is not news).
         """
         report = IngestReport()
         tick = progress or (lambda _: None)
@@ -215,9 +217,26 @@ class Tracker:
                     report.duplicates += len(taken)
                 report.copies += sum(1 for a in fresh if a.copy_of is not None and a.id not in taken)
                 report.added += sum(1 for a in originals if a.id not in taken)
+                if watch:
+                    self._watch(a.story_id for a in fresh if a.id not in taken and a.story_id is not None)
         if self.settings.read_at_ingest if read is None else read:
             self.read_stories(report.story_ids())
         return report
+
+    def _watch(self, story_ids: Iterable[int]) -> None:
+        """Evaluate the watch-lists against the stories a stored batch touched (:mod:`babelwire.watchlists`).
+
+        The batch is stored whatever happens here: a failure is logged, and the next batch that touches
+        the story evaluates it again.
+        """
+        try:
+            if not self.store.has_watchlists():  # the usual case: one indexed read, nothing imported
+                return
+            from babelwire.watchlists import after_batch
+
+            after_batch(self.store, story_ids, self.settings, self.encoder)
+        except Exception:
+            log.exception("evaluating the watch-lists failed")
 
     def analyse(self, articles: list[Article], progress: ProgressCallback | None = None) -> list[Article]:
         """Run the analysis stages (language, sentences, embedding…) over a batch of articles, in place.

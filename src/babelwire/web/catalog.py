@@ -51,6 +51,7 @@ class StoryFilters:
     entity: str | None = None  # a name that appears in an article's title or text
     query: str | None = None  # semantic search plus keyword match
     outlet: str | None = None  # an article's source, exactly as stored
+    sort: str = "activity"  # or "developing": the stories growing fastest now first (babelwire.developing)
 
     def store_filters(self) -> dict[str, Any]:
         """The keyword arguments of :meth:`babelwire.store.Store.find_story_ids` for these filters."""
@@ -156,14 +157,34 @@ class Catalog:
         """
         with self._reading() as reader:
             store = reader.store
-            if filters.query:
+            growth: dict[int, dict[str, Any]] = {}
+            if filters.sort == "developing":
+                ranked, growth = self._rank_developing(store, filters)
+                total, page_ids = len(ranked), ranked[offset : offset + limit]
+            elif filters.query:
                 ranked = self._rank_for_query(store, filters)
                 total, page_ids = len(ranked), ranked[offset : offset + limit]
             else:
                 total = store.count_stories_matching(**filters.store_filters())
                 page_ids = store.find_story_ids(**filters.store_filters(), limit=limit, offset=offset)
             summaries = self._summaries(reader, page_ids, reader_languages)
+        for summary in summaries:
+            if summary["id"] in growth:
+                summary["growth"] = growth[summary["id"]]
         return StoryPage(summaries, total, limit, offset)
+
+    def _rank_developing(self, store: Store, filters: StoryFilters) -> tuple[list[int], dict[int, dict[str, Any]]]:
+        """Ids of the stories developing now that pass the filters (a query's among them), the fastest first,
+        and the growth of each (:mod:`babelwire.developing`)."""
+        from babelwire.developing import story_growth
+
+        growth = {rise.story_id: rise.to_json() for rise in story_growth(store, self.settings)}
+        ranked = list(growth)
+        if filters.query:
+            found = set(self._rank_for_query(store, filters))
+            ranked = [story_id for story_id in ranked if story_id in found]
+        passing = set(store.find_story_ids(**filters.store_filters(), story_ids=ranked))
+        return [story_id for story_id in ranked if story_id in passing], growth
 
     def _summaries(self, reader: Tracker, story_ids: Sequence[int],
                    reader_languages: Sequence[str] | None = None) -> list[dict[str, Any]]:
@@ -345,3 +366,26 @@ class Catalog:
             with self._reading() as reader:
                 reader.read_stories(changed)
         return views.ingest_summary(report)
+
+    # --- watch-lists ---------------------------------------------------------------------
+
+    def watchlists(self) -> list[dict[str, Any]]:
+        """Every watch-list (:meth:`babelwire.watchlists.Watchlist.to_json`) with its alert count, oldest first."""
+        from babelwire.watchlists import list_watchlists
+
+        with self._reading() as reader:
+            return [{**watchlist.to_json(), "alerts": reader.store.count_alerts(watchlist.id)}
+                    for watchlist in list_watchlists(reader.store)]
+
+    def watchlist_alerts(self, name: str, limit: int, offset: int = 0,
+                         reader_languages: Sequence[str] | None = None) -> tuple[Any, list[dict[str, Any]], int]:
+        """A watch-list, a page of its alerts (newest first, each with its story titled for the reader:
+        :func:`babelwire.watchlists.titled_alerts`) and how many it has; ``WatchlistError`` when there is none."""
+        from babelwire.watchlists import get_watchlist, titled_alerts
+
+        with self._reading() as reader:
+            watchlist = get_watchlist(reader.store, name)
+            rows = reader.store.alert_rows(watchlist.id, limit, offset)
+            alerts = titled_alerts(reader.store, rows, reader_languages or self.settings.reader_languages,
+                                   self.translator)
+            return watchlist, alerts, reader.store.count_alerts(watchlist.id)

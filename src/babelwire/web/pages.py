@@ -2,7 +2,8 @@
 
 Pages: the story river (``/``, filtered by language, dates, outlet and a search), a story
 (``/stories/{id}``), an entity (``/entities/{name}``: its entry in the entity index, or a text search
-when the index has none) and an outlet (``/outlets/{name}``). Jinja2 escapes every value (no template
+when the index has none), an outlet (``/outlets/{name}``), and the watch-lists (``/watch``), each with its
+alerts (``/watch/{name}``) and their Atom feed (``/watch/{name}.atom``). Jinja2 escapes every value (no template
 marks data ``|safe``), and a URL becomes a link only when it is http or https; anything else is shown as text.
 """
 
@@ -33,6 +34,8 @@ TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 #: stories per page on the river and the entity page
 PAGE_SIZE = 20
+#: alerts in a watch-list's Atom feed
+FEED_SIZE = 50
 #: paths whose errors stay JSON (FastAPI's default handlers)
 API_PATH_PREFIXES = ("/api/", "/openapi.json")
 
@@ -112,7 +115,7 @@ templates = Jinja2Templates(env=_environment())
 
 def compile_templates() -> None:
     """Compile every page template now rather than on its first request."""
-    for name in ("river.html", "story.html", "entity.html", "error.html"):
+    for name in ("river.html", "story.html", "entity.html", "error.html", "watchlist.html"):
         templates.get_template(name)
 page_router = APIRouter(include_in_schema=False)
 
@@ -182,20 +185,26 @@ def river(
     date_from: Annotated[str, Query(alias="from")] = "",
     date_to: Annotated[str, Query(alias="to")] = "",
     outlet: str = "",
+    sort: str = "",
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> Response:
-    """The story river: the latest stories, filtered by language, dates, outlet and a search."""
+    """The story river: the latest stories, filtered by language, dates, outlet and a search; with
+    ``sort=developing`` the stories growing fastest now."""
     form = {"q": q.strip(), "language": language.strip().lower(), "from": date_from.strip(), "to": date_to.strip(),
-            "outlet": outlet.strip()}
+            "outlet": outlet.strip(), "sort": "developing" if sort.strip() == "developing" else ""}
     context: dict[str, Any] = {
         "form": form, "query": form["q"], "languages": list(catalog.languages().items()),
         "stories": [], "total": 0, "pages": {"newer": None, "older": None}, "error": None,
         "every_outlet": _page_url("/", {**form, "outlet": ""}, 0),
+        "sort_links": {"activity": _page_url("/", {**form, "sort": ""}, 0),
+                       "developing": _page_url("/", {**form, "sort": "developing"}, 0)},
+        "window_hours": f"{catalog.settings.developing_window_hours:g}",
     }
     try:
         filters = StoryFilters(
             language=form["language"] or None, published_from=_parse_date(form["from"], "From"),
             published_to=_parse_date(form["to"], "To"), query=form["q"] or None, outlet=form["outlet"] or None,
+            sort=form["sort"] or "activity",
         )
     except ValueError as exc:
         context["error"] = str(exc)
@@ -269,6 +278,41 @@ def outlet(request: Request, catalog: CatalogDep, name: str,
         "pages": _pager(f"/outlets/{path_segment(name)}", {}, found["story_total"], offset), "query": "",
     }
     return templates.TemplateResponse(request, "outlet.html", context)
+
+
+@page_router.get("/watch", response_class=HTMLResponse)
+def watchlists(request: Request, catalog: CatalogDep) -> Response:
+    """The watch-lists, each with its conditions, alert count and feed."""
+    context = {"watchlists": catalog.watchlists(), "query": ""}
+    return templates.TemplateResponse(request, "watchlists.html", context)
+
+
+@page_router.get("/watch/{name}.atom")
+def watchlist_feed(request: Request, catalog: CatalogDep, name: str) -> Response:
+    """A watch-list's latest alerts as an Atom feed; entries link to the story pages, titled for the reader."""
+    from babelwire.watchlists import WatchlistError, atom_feed
+
+    try:
+        watchlist, alerts, _ = catalog.watchlist_alerts(name, FEED_SIZE, 0, _readers(request, catalog))
+    except WatchlistError as exc:
+        raise HTTPException(404, f"There is no watch-list called “{name}”.") from exc
+    body = atom_feed(watchlist, alerts, str(request.base_url))
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+@page_router.get("/watch/{name}", response_class=HTMLResponse)
+def watchlist(request: Request, catalog: CatalogDep, name: str,
+              offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> Response:
+    """A watch-list's alerts, newest first, each linking to its story."""
+    from babelwire.watchlists import WatchlistError
+
+    try:
+        found, alerts, total = catalog.watchlist_alerts(name, PAGE_SIZE, offset, _readers(request, catalog))
+    except WatchlistError as exc:
+        raise HTTPException(404, f"There is no watch-list called “{name}”.") from exc
+    context = {"watchlist": found, "alerts": alerts, "total": total, "query": "",
+               "pages": _pager(f"/watch/{path_segment(found.name)}", {}, total, offset)}
+    return templates.TemplateResponse(request, "watchlist.html", context)
 
 
 # --- errors --------------------------------------------------------------------------------
