@@ -214,7 +214,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX alerts_watchlist ON alerts(watchlist_id, id);
     CREATE INDEX alerts_undelivered ON alerts(delivered_at, next_delivery_at);
-    CREATE INDEX articles_story_copy ON articles(story_id, copy_of)
+    CREATE INDEX articles_story_copy ON articles(story_id, copy_of);
+    CREATE INDEX articles_ingested ON articles(ingested_at)
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
