@@ -26,6 +26,7 @@ import numpy as np
 
 from babelwire.store_entities import EntityIndexStore
 from babelwire.store_outlets import OutletStore
+from babelwire.store_sources import SourceStore
 from babelwire.types import Article, DateSource, PublishedDate, Story, StoryMerge
 
 #: the SQLite schema: each entry upgrades it from version ``index`` to ``index + 1``
@@ -365,7 +366,7 @@ def open_store(db: str | Path) -> Store:
     return store_class(db)(db)
 
 
-class Store(EntityIndexStore, OutletStore):
+class Store(EntityIndexStore, OutletStore, SourceStore):
     """A babelwire store. Use :meth:`transaction` around every batch of writes.
 
     ``Store(db)`` opens the backend that ``db`` names, as :func:`open_store` does. Every query is
