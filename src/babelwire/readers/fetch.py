@@ -202,6 +202,8 @@ def _failure(exc: BaseException, guard: _Guard, deadline_s: float) -> ReadError:
         return exc
     if isinstance(exc, urllib.error.HTTPError):
         return ReadError(f"HTTP {exc.code} {exc.reason}")
+    if guard.remaining() <= 0 and not isinstance(exc, urllib.error.URLError):
+        return ReadError(timed_out)  # the watchdog closed the socket: whatever broke, the deadline broke it
     if isinstance(exc, urllib.error.URLError):
         if isinstance(exc.reason, ReadError):
             return exc.reason
@@ -210,8 +212,7 @@ def _failure(exc: BaseException, guard: _Guard, deadline_s: float) -> ReadError:
         return ReadError(timed_out)
     if isinstance(exc, http.client.HTTPException):  # bad status line, HTTP/0.9, long or too many headers, chunking
         return ReadError(f"malformed HTTP reply ({type(exc).__name__}: {str(exc)[:200]})")
-    late = guard.remaining() <= 0
-    return ReadError(timed_out if late else f"unreachable ({exc})")
+    return ReadError(f"unreachable ({exc})")
 
 
 def fetch_url(url: str, settings: Settings, *, check: URLCheck | None = None) -> Source:
