@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
-WORDS = ("harbour council minister storm bridge election vaccine outbreak tariff summit river court strike budget "
-         "airport museum festival wildfire border pipeline").split()
+WORDS = ["harbour", "council", "minister", "storm", "bridge", "election", "vaccine", "outbreak", "tariff", "summit",
+         "river", "court", "strike", "budget", "airport", "museum", "festival", "wildfire", "border", "pipeline"]
 
 
 def report_text(number: int) -> str:
@@ -74,7 +74,7 @@ class FeedServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 hit = Hit(self.path, self.headers.get("Host", ""), {k.lower(): v for k, v in self.headers.items()})
                 server.hits.append(hit)
                 route = server.routes.get(self.path)

@@ -3,6 +3,7 @@ robots.txt and per-host pacing, language of a source, the run loop, and a kill -
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import sqlite3
@@ -14,13 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from feed_server import Answer, FeedServer, feed_server, items, report_text, rss
 
 from babelwire.encoders import HashingEncoder
 from babelwire.settings import Settings
 from babelwire.sources import add_sources, parse_iso
 from babelwire.tracker import Tracker, make_language_identifier
 from babelwire.watch import Watcher, backoff_seconds, retry_after_seconds
+from feed_server import Answer, FeedServer, feed_server, items, report_text, rss
 
 START = 1_800_000_000.0  # 2027-01-15: a fixed epoch the fake clock starts from
 SETTINGS = Settings(encoder="hashing", language_identifier="py3langid", allow_private_hosts=True,
@@ -246,7 +247,7 @@ def test_run_loop_sleeps_until_due_and_stops(tracker: Tracker, server: FeedServe
     polls = tracker.store.polls(source_id)
     assert [(p.new_articles, p.skipped) for p in polls] == [(2, 0), (2, 2), (2, 4), (2, 6)]
     starts = [parse_iso(p.started_at) for p in polls]
-    assert [b - a for a, b in zip(starts, starts[1:], strict=False)] == [90, 90, 90]
+    assert [b - a for a, b in itertools.pairwise(starts)] == [90, 90, 90]
     assert len(stored_titles(tracker)) == 8
 
     watcher.stop.set()
@@ -342,3 +343,26 @@ def test_sigterm_stops_between_polls(tmp_path: Path, server: FeedServer) -> None
     assert _count(db, "SELECT COUNT(*) FROM polls") == 1
     assert _count(db, "SELECT COUNT(*) FROM articles") == 3
     assert server.requests_to("/b.rss") == []
+
+
+def test_poller_thread_for_serve(tmp_path: Path, server: FeedServer, identifier) -> None:
+    """``serve --watch``: the poller runs in a thread of its own, over its own tracker, until stopped."""
+    from babelwire.watch import start_in_thread
+
+    db = tmp_path / "serve.db"
+    server.routes["/live.rss"] = Answer(body=rss(items(range(3))))
+    with Tracker(db, SETTINGS, encoder=HashingEncoder(), language_identifier=identifier) as tracker:
+        add(tracker, server.url("/live.rss"))
+    changed: list[list[int]] = []
+    thread, watcher = start_in_thread(str(db), SETTINGS, encoder=HashingEncoder(), language_identifier=identifier,
+                                      on_ingest=changed.append)
+    try:
+        deadline = time.monotonic() + 60
+        while not changed and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        watcher.stop.set()
+        thread.join(30)
+    assert not thread.is_alive()
+    assert len(changed) == 1 and len(changed[0]) >= 1  # the stories the poll changed, for the background reader
+    assert _count(db, "SELECT COUNT(*) FROM articles") == 3
