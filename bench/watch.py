@@ -10,6 +10,7 @@ back to back while the server and the network are real.
 
     .venv/bin/python bench/watch.py                       # 1,000 sources, 100 cycles
     .venv/bin/python bench/watch.py --sources 200 --cycles 20
+    .venv/bin/python bench/watch.py --change-every 0      # every poll after the first a 304: memory of polling alone
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def host(number: int) -> str:
     return f"127.0.{value // 250}.{value % 250 + 1}" if value >= 250 else f"127.0.0.{value}"
 
 
-def serve(count: int, port: int) -> None:
+def serve(count: int, port: int, change_every: int) -> None:
     """The server process: one listening socket per source address, minimal HTTP/1.1, one answer per
     connection."""
     versions = [0] * count
@@ -56,7 +57,7 @@ def serve(count: int, port: int) -> None:
                        for line in head.split("\r\n")[1:] if ":" in line}
             number = int(path.rsplit("/", 1)[1])
             requests[number] += 1
-            if (number + requests[number]) % CHANGE_EVERY == 0:
+            if change_every and (number + requests[number]) % change_every == 0:
                 versions[number] += 1
             etag = f'"{versions[number]}"'
             if headers.get("if-none-match") == etag:
@@ -80,7 +81,7 @@ def serve(count: int, port: int) -> None:
     asyncio.run(main())
 
 
-def run(count: int, cycles: int) -> dict[str, object]:
+def run(count: int, cycles: int, change_every: int) -> dict[str, object]:
     import subprocess
 
     from babelwire.encoders import HashingEncoder
@@ -89,7 +90,8 @@ def run(count: int, cycles: int) -> dict[str, object]:
     from babelwire.watch import Watcher
 
     port = 18080
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(count), "--port", str(port)],
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(count), "--port", str(port),
+                               "--change-every", str(change_every)],
                               stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None and server.stdout.readline().strip() == "ready"
     settings = Settings(encoder="hashing", language_identifier="py3langid", allow_private_hosts=True,
@@ -140,12 +142,14 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=100)
     parser.add_argument("--serve", type=int, default=None, help=argparse_hidden())
     parser.add_argument("--port", type=int, default=18080)
+    parser.add_argument("--change-every", type=int, default=CHANGE_EVERY,
+                        help="a feed gains an item on every Nth request (default 20: 5 %% of polls; 0: never)")
     args = parser.parse_args()
     if args.serve is not None:
-        serve(args.serve, args.port)
+        serve(args.serve, args.port, args.change_every)
         return
     info = machine()
-    result = run(args.sources, args.cycles)
+    result = run(args.sources, args.cycles, args.change_every)
     rows = result["rows"]
     assert isinstance(rows, list)
     shown = [row for row in rows if row[0] in (1, 2, 10, 25, 50, 75, len(rows))]
@@ -153,7 +157,9 @@ def main() -> None:
     mean_cpu = sum(row[7] for row in rows[1:]) / max(len(rows) - 1, 1)
     headers = ["cycle", "polls", "304", "200", "failed", "new articles", "wall s", "CPU s", "CPU % in cycle",
                f"CPU % of a core at {INTERVAL_S // 60} min", "RSS MiB"]
-    summary = (f"{args.sources} sources, {len(rows)} cycles: after the first, a cycle took {mean_wall:.2f} s wall "
+    changing = f"1 in {args.change_every} polls finds a new item" if args.change_every else "feeds never change"
+    summary = (f"{args.sources} sources ({changing}), {len(rows)} cycles: after the first, a cycle took "
+               f"{mean_wall:.2f} s wall "
                f"and {mean_cpu:.2f} s CPU on average ({100 * mean_cpu / INTERVAL_S:.2f} % of one core with sources "
                f"polled every {INTERVAL_S // 60} min); {result['articles']} articles stored; "
                f"{result['pacing_sleeps']} politeness waits")

@@ -33,7 +33,7 @@ from babelwire.readers.base import ReadError, ReadResult, Source
 from babelwire.readers.feed import FeedReader
 from babelwire.readers.fetch import USER_AGENT, fetch_http, fetch_url
 from babelwire.settings import Settings
-from babelwire.sources import now_iso
+from babelwire.sources import now_iso, parse_iso
 from babelwire.store_sources import PollRecord, SourceRow
 from babelwire.tracker import Tracker
 from babelwire.types import Article, IngestProblem
@@ -205,8 +205,6 @@ class Watcher:
         due = self.tracker.store.next_due_at()
         if due is None:
             return IDLE_CHECK_S
-        from babelwire.sources import parse_iso
-
         return min(max(parse_iso(due) - self.clock(), 0.0), IDLE_CHECK_S)
 
     def run_once(self) -> CycleReport:
