@@ -366,3 +366,21 @@ def test_poller_thread_for_serve(tmp_path: Path, server: FeedServer, identifier)
     assert not thread.is_alive()
     assert len(changed) == 1 and len(changed[0]) >= 1  # the stories the poll changed, for the background reader
     assert _count(db, "SELECT COUNT(*) FROM articles") == 3
+
+
+def test_robots_missing_unreachable_and_expired(server: FeedServer) -> None:
+    from babelwire.watch import HostPacer, RobotsRules
+
+    clock = FakeClock()
+    settings = SETTINGS.replace(watch_robots_ttl_s=600)
+    rules = RobotsRules(settings, HostPacer(0.0, clock, clock.sleep), clock)
+    server.routes["/robots.txt"] = Answer(status=404, body=b"", content_type="text/plain")
+    assert rules.allowed(server.url("/a")) and rules.allowed(server.url("/b"))  # no robots.txt: all allowed
+    assert rules.fetches == 1  # kept for the host
+    server.routes["/robots.txt"] = Answer(status=500, body=b"", content_type="text/plain")
+    clock.now += 601
+    assert not rules.allowed(server.url("/a"))  # cannot be had: nothing is fetched there for now
+    server.routes["/robots.txt"] = Answer(body=b"User-agent: babelwire\nDisallow: /a\n", content_type="text/plain")
+    clock.now += 3601
+    assert not rules.allowed(server.url("/a")) and rules.allowed(server.url("/b"))
+    assert rules.fetches == 3
