@@ -384,3 +384,22 @@ def test_robots_missing_unreachable_and_expired(server: FeedServer) -> None:
     clock.now += 3601
     assert not rules.allowed(server.url("/a")) and rules.allowed(server.url("/b"))
     assert rules.fetches == 3
+
+
+def test_polls_on_each_backend(store_db: str, server: FeedServer, identifier) -> None:
+    clock = FakeClock()
+    server.routes["/both.rss"] = Answer(body=rss(items(range(4))), etag='"b1"')
+    with Tracker(store_db, SETTINGS, encoder=HashingEncoder(), language_identifier=identifier) as tracker:
+        source_id = add(tracker, server.url("/both.rss"))
+        watcher = watcher_for(tracker, clock)
+        assert [(p.status, p.new_articles) for p in watcher.run_once().polls] == [("ok", 4)]
+        clock.now += 600
+        server.routes["/both.rss"] = Answer(body=rss(items(range(5))), etag='"b2"')
+        assert [(p.status, p.new_articles, p.skipped) for p in watcher.run_once().polls] == [("ok", 1, 4)]
+        clock.now += 600
+        assert [p.status for p in watcher.run_once().polls] == ["not-modified"]
+        source = tracker.store.source(source_id)
+        assert (source.etag, source.articles, source.failures) == ('"b2"', 5, 0)
+        assert [p.new_articles for p in tracker.store.polls(source_id)] == [4, 1, 0]
+        assert tracker.store.count_articles() == 5
+        assert len(stored_titles(tracker)) == 5
