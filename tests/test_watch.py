@@ -403,3 +403,17 @@ def test_polls_on_each_backend(store_db: str, server: FeedServer, identifier) ->
         assert [p.new_articles for p in tracker.store.polls(source_id)] == [4, 1, 0]
         assert tracker.store.count_articles() == 5
         assert len(stored_titles(tracker)) == 5
+
+
+def test_same_body_without_etag_is_not_read_again(tracker: Tracker, server: FeedServer, monkeypatch) -> None:
+    clock = FakeClock()
+    server.routes["/plain.rss"] = Answer(body=rss(items(range(2))))  # no ETag, no Last-Modified
+    source_id = add(tracker, server.url("/plain.rss"))
+    watcher = watcher_for(tracker, clock)
+    assert [p.new_articles for p in watcher.run_once().polls] == [2]
+    read = []
+    monkeypatch.setattr(tracker, "add", lambda *args, **kwargs: read.append(args))
+    clock.now += 600
+    (poll,) = watcher.run_once().polls
+    assert (poll.status, poll.http_status, read) == ("not-modified", 200, [])  # same bytes: neither parsed nor added
+    assert tracker.store.source(source_id).failures == 0

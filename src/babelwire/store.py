@@ -207,7 +207,8 @@ MIGRATIONS: tuple[str, ...] = (
         last_status TEXT,
         failures INTEGER NOT NULL DEFAULT 0,
         articles INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT
+        last_error TEXT,
+        body_hash TEXT
     );
     CREATE INDEX sources_next_poll ON sources(next_poll_at);
     CREATE TABLE polls (

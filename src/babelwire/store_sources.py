@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _SOURCE_COLUMNS = ("id, url, title, every_s, follow_links, language, added_at, etag, last_modified, next_poll_at, "
-                   "last_poll_at, last_status, failures, articles, last_error")
+                   "last_poll_at, last_status, failures, articles, last_error, body_hash")
 
 
 @dataclass
@@ -34,6 +34,8 @@ class SourceRow:
     failures: int = 0
     articles: int = 0
     last_error: str | None = None
+    #: SHA-256 of the last feed body read (a server without ETag sends the same bytes again)
+    body_hash: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The source as JSON-ready data."""
@@ -60,7 +62,7 @@ def _source(row: Any) -> SourceRow:
         follow_links=bool(row["follow_links"]), language=row["language"], added_at=row["added_at"],
         etag=row["etag"], last_modified=row["last_modified"], next_poll_at=row["next_poll_at"],
         last_poll_at=row["last_poll_at"], last_status=row["last_status"], failures=int(row["failures"]),
-        articles=int(row["articles"]), last_error=row["last_error"],
+        articles=int(row["articles"]), last_error=row["last_error"], body_hash=row["body_hash"],
     )
 
 
@@ -138,9 +140,10 @@ class SourceStore:
                  poll.skipped, poll.error))
             self._execute(
                 "UPDATE sources SET title = ?, etag = ?, last_modified = ?, next_poll_at = ?, last_poll_at = ?, "
-                "last_status = ?, failures = ?, articles = ?, last_error = ? WHERE id = ?",
+                "last_status = ?, failures = ?, articles = ?, last_error = ?, body_hash = ? WHERE id = ?",
                 (source.title, source.etag, source.last_modified, source.next_poll_at, source.last_poll_at,
-                 source.last_status, source.failures, source.articles, source.last_error, source.id))
+                 source.last_status, source.failures, source.articles, source.last_error, source.body_hash,
+                 source.id))
             if keep_polls > 0:
                 row = self._execute(
                     "SELECT id FROM polls WHERE source_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?",

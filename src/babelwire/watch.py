@@ -21,6 +21,7 @@ where it stopped: a poll cut short by a crash left nothing but articles already 
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import logging
 import threading
 import time
@@ -237,13 +238,17 @@ class Watcher:
             poll.error = str(exc)
         else:
             poll.http_status = reply.status
+            body_hash = hashlib.sha256(reply.body).hexdigest() if reply.ok else None
+            etag, last_modified = reply.headers.get("ETag") or None, reply.headers.get("Last-Modified") or None
             if reply.status == 304:
                 poll.status = "not-modified"
+            elif body_hash is not None and body_hash == source.body_hash:
+                poll.status = "not-modified"  # the same bytes as last time (no ETag) cost no more than a 304
+                source.etag, source.last_modified = etag, last_modified
             elif reply.ok:
-                etag, last_modified = reply.headers.get("ETag") or None, reply.headers.get("Last-Modified") or None
                 changed = self._ingest(source, reply.source(), poll)
                 if poll.status == "ok":  # a feed that could not be read is asked for in full next time
-                    source.etag, source.last_modified = etag, last_modified
+                    source.etag, source.last_modified, source.body_hash = etag, last_modified, body_hash
             elif reply.status in (429, 503):
                 poll.status = "throttled"
                 poll.error = f"HTTP {reply.status}"
@@ -261,7 +266,7 @@ class Watcher:
         else:
             source.failures += 1
             delay = backoff_seconds(source.every_s, source.failures, settings.watch_max_backoff_s)
-            if retry_after is not None:  # counted from the answer: the ingest took no time here
+            if retry_after is not None:
                 delay = max(delay, retry_after)
         source.next_poll_at = now_iso(finished + delay)
         self.tracker.store.record_poll(source, poll, settings.watch_keep_polls)
