@@ -675,6 +675,10 @@ def serve(
                           "(default: $BABELWIRE_ADMIN_TOKEN; without one the server is read-only)."),
     ] = None,
     lang: LangOption = None,
+    watch_sources: Annotated[bool, typer.Option(
+        "--watch", help="Also poll the store's sources in a background thread (see babelwire watch).")] = False,
+    allow_private_hosts: Annotated[bool, typer.Option(
+        "--allow-private-hosts", help="With --watch: also fetch sources on loopback or private addresses.")] = False,
 ) -> None:
     """Serve the web UI and the REST API (/api, described at /openapi.json) over a store (a new one only with
     --admin-token, which lets clients fill it). Stories are titled for each browser's Accept-Language, else
@@ -693,7 +697,160 @@ def serve(
         raise typer.Exit(2) from exc
     mode = "ingest enabled for the admin token" if admin_token else "read-only"
     errors.print(f"babelwire on http://{host}:{port}/ ({mode})", highlight=False)
-    uvicorn.run(web_app, host=host, port=port)
+    poller = _start_poller(db, settings.replace(allow_private_hosts=True) if allow_private_hosts else settings,
+                           web_app) if watch_sources else None
+    try:
+        uvicorn.run(web_app, host=host, port=port)
+    finally:
+        if poller is not None:  # between two polls: a poll under way finishes first
+            poller[1].stop.set()
+            poller[0].join()
+
+
+# --- following sources (babelwire.sources, babelwire.watch) ---------------------------------------
+
+sources_app = typer.Typer(help="The feeds babelwire follows (babelwire watch polls them).", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+def _open_store(db: str | None, create: bool = False) -> Any:
+    """The store ``--db`` names, without loading any model (sources need none)."""
+    from babelwire.store import open_store
+
+    try:
+        return open_store(_existing(db, create))
+    except StoreError as exc:
+        errors.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@sources_app.command("add")
+def sources_add(
+    target: Annotated[str, typer.Argument(help="A feed URL, or an OPML file of feeds.", metavar="URL|FILE.opml")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    every: Annotated[str | None, typer.Option(
+        "--every", show_default=False, help="Poll interval, e.g. 90s, 10m, 1h (default: the watch_every_s setting).")
+    ] = None,
+    follow_links: Annotated[bool, typer.Option("--follow-links", help="Fetch the page of each entry.")] = False,
+    language: Annotated[str | None, typer.Option(
+        "--language", "-l", show_default=False,
+        help="The language of the feed's articles (a code or a name): stored without identification.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Follow a feed, or every feed of an OPML file; each is polled at once by the next babelwire watch."""
+    from babelwire.sources import SourceError, add_sources, format_interval
+
+    code = _language(language)
+    with _open_store(db, create=True) as store:
+        try:
+            added = add_sources(store, target, _settings(config), every=every, follow_links=follow_links,
+                                language=code)
+        except SourceError as exc:
+            errors.print(f"[red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(2) from exc
+    if json_output:
+        _print_json([{**source.as_dict(), "new": new} for source, new in added])
+        return
+    for source, new in added:
+        _out().print(f"{'added' if new else 'updated'} {source.id} {source.url} "
+                     f"(every {format_interval(source.every_s)})", highlight=False)
+
+
+@sources_app.command("list")
+def sources_list(db: DbOption = None, json_output: JsonOption = False) -> None:
+    """The sources with their last poll, status, articles and last error."""
+    from babelwire.sources import format_interval
+
+    with _open_store(db) as store:
+        rows = store.sources()
+    if json_output:
+        _print_json([source.as_dict() for source in rows])
+        return
+    table = _table("id", "url", "title", "every", "last poll", "status", "articles", "failures", "next poll", "error",
+                   wide=("url", "title", "error"))
+    for source in rows:
+        table.add_row(str(source.id), source.url, source.title or "", format_interval(source.every_s),
+                      source.last_poll_at or "never", source.last_status or "", str(source.articles),
+                      str(source.failures), source.next_poll_at, source.last_error or "")
+    _out().print(table)
+
+
+@sources_app.command("remove")
+def sources_remove(
+    key: Annotated[str, typer.Argument(help="The source's id or URL.", metavar="ID|URL")], db: DbOption = None,
+) -> None:
+    """Stop following a source (its articles stay in the store)."""
+    from babelwire.sources import find_source
+
+    with _open_store(db) as store:
+        found = find_source(store, key)
+        removed = store.remove_source(found.id) if found else None
+    if removed is None:
+        errors.print(f"[red]error:[/] no source {key}", highlight=False)
+        raise typer.Exit(1)
+    _out().print(f"removed {removed.id} {removed.url}", highlight=False)
+
+
+@sources_app.command("export")
+def sources_export(
+    db: DbOption = None,
+    opml: Annotated[bool, typer.Option("--opml", help="As OPML 2.0 (the only format for now).")] = True,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
+                      ] = None,
+) -> None:
+    """Write the sources as OPML, for a feed reader or another babelwire (sources add FILE.opml)."""
+    from babelwire.sources import write_opml
+
+    with _open_store(db) as store:
+        document = write_opml(store.sources())
+    if output is None:
+        sys.stdout.write(document)
+    else:
+        output.write_text(document, encoding="utf-8")
+
+
+@app.command()
+def watch(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    encoder: EncoderOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll the sources due now once, then exit (for cron).")
+                    ] = False,
+    allow_private_hosts: Annotated[bool, typer.Option(
+        "--allow-private-hosts", help="Also fetch URLs on loopback, private or link-local addresses.")] = False,
+) -> None:
+    """Poll the sources on their schedules and ingest what is new, until SIGTERM or Ctrl-C."""
+    import logging
+    import signal
+
+    from babelwire.watch import Watcher
+
+    settings = _settings(config, encoder)
+    if allow_private_hosts:
+        settings = settings.replace(allow_private_hosts=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    with _open(db, settings) as tracker:
+        watcher = Watcher(tracker)
+        for number in (signal.SIGTERM, signal.SIGINT):  # stop between two polls; nothing committed is lost
+            signal.signal(number, lambda *_: watcher.stop.set())
+        if once:
+            report = watcher.run_once()
+            _out().print(f"{len(report.polls)} polled: {report.new_articles} new, "
+                         f"{report.count('not-modified')} not modified, {report.count('error')} failed, "
+                         f"{report.count('throttled')} throttled", highlight=False)
+        else:
+            errors.print(f"watching {tracker.store.count_sources()} sources (Ctrl-C stops)", highlight=False)
+            watcher.run()
+
+
+def _start_poller(db: str, settings: Settings, web_app: Any) -> Any:
+    """``serve --watch``: the poller in a thread, sharing the server's models; stories it changes are read."""
+    from babelwire.watch import start_in_thread
+
+    catalog, background = web_app.state.catalog, web_app.state.background_reader
+    return start_in_thread(db, settings, encoder=catalog._encoder, language_identifier=catalog._language_identifier,
+                           on_ingest=background.request if background is not None else None)
 
 
 # --- watch-lists and alerts (babelwire.watchlists, babelwire.webhooks) ------------------------------------------

@@ -169,6 +169,22 @@ class Settings:
     #: seconds before the first retry of a failed delivery; each next retry waits twice as long (up to a day)
     webhook_retry_base_s: float = 60.0
 
+    # --- following sources (babelwire.sources, babelwire.watch) ---
+    #: how often a source is polled when ``sources add`` gives no ``--every``
+    watch_every_s: int = 900
+    #: the shortest interval a source may ask for (a feed polled every second helps nobody)
+    watch_min_every_s: int = 60
+    #: seconds between two requests to the same host (feeds and, with follow-links, their pages)
+    watch_host_delay_s: float = 1.0
+    #: the longest a failing source waits before its next try (back-off doubles from its interval up to this)
+    watch_max_backoff_s: int = 6 * 3600
+    #: honour robots.txt when following feed links to article pages
+    watch_robots: bool = True
+    #: seconds a host's robots.txt is kept before it is fetched again
+    watch_robots_ttl_s: int = 24 * 3600
+    #: poll records kept per source (older ones are deleted; 0 keeps all)
+    watch_keep_polls: int = 200
+
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied."""
         return dataclasses.replace(self, **changes)

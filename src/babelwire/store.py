@@ -26,6 +26,7 @@ import numpy as np
 
 from babelwire.store_entities import EntityIndexStore
 from babelwire.store_outlets import OutletStore
+from babelwire.store_sources import SourceStore
 from babelwire.store_watchlists import WatchlistStore
 from babelwire.types import Article, DateSource, PublishedDate, Story, StoryMerge
 
@@ -210,7 +211,8 @@ MIGRATIONS: tuple[str, ...] = (
         last_status TEXT,
         failures INTEGER NOT NULL DEFAULT 0,
         articles INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT
+        last_error TEXT,
+        body_hash TEXT
     );
     CREATE INDEX sources_next_poll ON sources(next_poll_at);
     CREATE TABLE polls (
@@ -373,7 +375,7 @@ def open_store(db: str | Path) -> Store:
     return store_class(db)(db)
 
 
-class Store(EntityIndexStore, OutletStore, WatchlistStore):
+class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
     """A babelwire store. Use :meth:`transaction` around every batch of writes.
 
     ``Store(db)`` opens the backend that ``db`` names, as :func:`open_store` does. Every query is

@@ -165,7 +165,8 @@ MIGRATIONS: tuple[str, ...] = (
         last_status TEXT COLLATE "C",
         failures INTEGER NOT NULL DEFAULT 0,
         articles INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT COLLATE "C"
+        last_error TEXT COLLATE "C",
+        body_hash TEXT COLLATE "C"
     );
     CREATE INDEX sources_next_poll ON sources(next_poll_at);
     CREATE TABLE polls (

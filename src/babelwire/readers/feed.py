@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from babelwire.dates import datetime_to_iso
@@ -53,10 +53,18 @@ def _entry_text(entry: dict) -> str:
 
 
 class FeedReader:
-    """Reads RSS/Atom files or fetched feeds; each entry becomes one article."""
+    """Reads RSS/Atom files or fetched feeds; each entry becomes one article.
+
+    ``page_fetcher`` fetches an entry's page when ``follow_feed_links`` is on (default:
+    :func:`~babelwire.readers.fetch.fetch_url`); the poller passes one that honours robots.txt and waits its
+    turn per host.
+    """
 
     name = "feed"
     extensions = (".rss", ".atom", ".xml")
+
+    def __init__(self, page_fetcher: Callable[[str, Settings], Source] | None = None):
+        self.page_fetcher = page_fetcher
 
     def sniff(self, head: bytes) -> bool:
         lowered = head[:2048].lower()
@@ -109,14 +117,13 @@ class FeedReader:
                 published=published,
             )
 
-    @staticmethod
     def _follow(
-        link: str, origin: str, settings: Settings, site: str | None, published: PublishedDate | None
+        self, link: str, origin: str, settings: Settings, site: str | None, published: PublishedDate | None
     ) -> Article:
         from babelwire.readers.fetch import fetch_url
         from babelwire.readers.html import HtmlReader
 
-        page = fetch_url(link, settings)
+        page = (self.page_fetcher or fetch_url)(link, settings)
         article = next(iter(HtmlReader().read(page, settings)))
         assert isinstance(article, Article)
         article.origin = origin

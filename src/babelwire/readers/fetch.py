@@ -19,6 +19,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.message import Message
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -143,19 +146,31 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
                             context=self._context)  # type: ignore[attr-defined]
 
 
+#: a caller's say on each URL before it is requested (the first and every redirect): it may wait (politeness)
+#: or raise :class:`ReadError` to refuse it (robots.txt)
+URLCheck = Callable[[str], None]
+
+
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
-    """Redirects only to http(s); the new host is checked when its connection opens."""
+    """Redirects only to http(s), and only where the caller's check allows; the new host is checked when its
+    connection opens."""
+
+    def __init__(self, check: URLCheck | None = None):
+        super().__init__()
+        self.check = check
 
     def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
                          newurl: str) -> urllib.request.Request | None:
-        resolve_link(newurl, req.full_url)
+        absolute = resolve_link(newurl, req.full_url)
+        if self.check is not None:
+            self.check(absolute)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _opener(guard: _Guard) -> urllib.request.OpenerDirector:
+def _opener(guard: _Guard, check: URLCheck | None = None) -> urllib.request.OpenerDirector:
     # build_opener's defaults would add file:, ftp: and data: handlers; this one knows http(s) only
     opener = urllib.request.OpenerDirector()
-    for handler in (_HTTPHandler(guard), _HTTPSHandler(guard), _RedirectHandler(),
+    for handler in (_HTTPHandler(guard), _HTTPSHandler(guard), _RedirectHandler(check),
                     urllib.request.HTTPErrorProcessor(), urllib.request.HTTPDefaultErrorHandler()):
         opener.add_handler(handler)
     return opener
@@ -180,10 +195,32 @@ def _read_body(response: http.client.HTTPResponse, limit: int, guard: _Guard) ->
         parts.append(chunk)
 
 
-def fetch_url(url: str, settings: Settings) -> Source:
+def _failure(exc: BaseException, guard: _Guard, deadline_s: float) -> ReadError:
+    """The :class:`ReadError` saying why a download failed."""
+    timed_out = f"timed out (deadline {deadline_s:g} s, see http_deadline_s)"
+    if isinstance(exc, ReadError):
+        return exc
+    if isinstance(exc, urllib.error.HTTPError):
+        return ReadError(f"HTTP {exc.code} {exc.reason}")
+    if guard.remaining() <= 0 and not isinstance(exc, urllib.error.URLError):
+        return ReadError(timed_out)  # the watchdog closed the socket: whatever broke, the deadline broke it
+    if isinstance(exc, urllib.error.URLError):
+        if isinstance(exc.reason, ReadError):
+            return exc.reason
+        return ReadError(f"unreachable ({exc.reason})")
+    if isinstance(exc, TimeoutError):
+        return ReadError(timed_out)
+    if isinstance(exc, http.client.HTTPException):  # bad status line, HTTP/0.9, long or too many headers, chunking
+        return ReadError(f"malformed HTTP reply ({type(exc).__name__}: {str(exc)[:200]})")
+    return ReadError(f"unreachable ({exc})")
+
+
+def fetch_url(url: str, settings: Settings, *, check: URLCheck | None = None) -> Source:
     """Fetch one URL; :class:`ReadError` says why it failed (refused, unreachable, HTTP status, malformed
-    reply, deadline, size)."""
+    reply, deadline, size). ``check`` hears of the URL and of every redirect before it is requested."""
     url = resolve_link(url, None)
+    if check is not None:
+        check(url)
     deadline_s = settings.http_deadline_s
     guard = _Guard(settings.allow_private_hosts, time.monotonic() + deadline_s)
     watchdog = threading.Timer(deadline_s, guard.close_all)
@@ -191,26 +228,63 @@ def fetch_url(url: str, settings: Settings) -> Source:
     watchdog.start()
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        with _opener(guard).open(request, timeout=settings.http_timeout_s) as response:
+        with _opener(guard, check).open(request, timeout=settings.http_timeout_s) as response:
             data = _read_body(response, settings.max_input_bytes, guard)
             final_url = response.geturl()
             content_type = response.headers.get("Content-Type")
-    except ReadError:
-        raise
-    except urllib.error.HTTPError as exc:
-        raise ReadError(f"HTTP {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, ReadError):
-            raise exc.reason from exc
-        raise ReadError(f"unreachable ({exc.reason})") from exc
-    except TimeoutError as exc:
-        raise ReadError(f"timed out (deadline {deadline_s:g} s, see http_deadline_s)") from exc
-    except http.client.HTTPException as exc:  # bad status line, HTTP/0.9, long or too many headers, chunking
-        raise ReadError(f"malformed HTTP reply ({type(exc).__name__}: {str(exc)[:200]})") from exc
-    except (OSError, ValueError) as exc:
-        late = guard.remaining() <= 0
-        reason = f"timed out (deadline {deadline_s:g} s, see http_deadline_s)" if late else f"unreachable ({exc})"
-        raise ReadError(reason) from exc
+    except (ReadError, urllib.error.URLError, TimeoutError, http.client.HTTPException, OSError, ValueError) as exc:
+        raise _failure(exc, guard, deadline_s) from exc
     finally:
         watchdog.cancel()
     return Source(origin=url, data=data, url=final_url, content_type=content_type)
+
+
+@dataclass
+class HttpReply:
+    """What a server answered: its status and headers, and the body of a 2xx answer (empty otherwise)."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: Message
+    body: bytes = b""
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def source(self) -> Source:
+        """The body as a :class:`Source` to read."""
+        return Source(origin=self.url, data=self.body, url=self.final_url,
+                      content_type=self.headers.get("Content-Type"))
+
+
+def fetch_http(url: str, settings: Settings, headers: Mapping[str, str] | None = None, *,
+               check: URLCheck | None = None) -> HttpReply:
+    """Send one GET with extra request ``headers`` (``If-None-Match``…) and return the answer whatever its
+    status: a 304, a 429 or a 500 is an answer (the caller decides), never an error. Only what
+    :func:`fetch_url` refuses or fails to get (scheme, private host, network, deadline, size cap, malformed
+    reply) raises :class:`ReadError`. The body is read, with the same cap, for 2xx answers only."""
+    url = resolve_link(url, None)
+    if check is not None:
+        check(url)
+    deadline_s = settings.http_deadline_s
+    guard = _Guard(settings.allow_private_hosts, time.monotonic() + deadline_s)
+    watchdog = threading.Timer(deadline_s, guard.close_all)
+    watchdog.daemon = True
+    watchdog.start()
+    request = urllib.request.Request(url, headers={**(headers or {}), "User-Agent": USER_AGENT})
+    try:
+        try:
+            response: Any = _opener(guard, check).open(request, timeout=settings.http_timeout_s)
+        except urllib.error.HTTPError as exc:
+            response = exc  # an answer all the same: its status and headers are what the caller needs
+        with response:
+            status = int(response.status if response.status is not None else response.code)
+            body = _read_body(response, settings.max_input_bytes, guard) if 200 <= status < 300 else b""
+            reply = HttpReply(url, response.geturl(), status, response.headers, body)
+    except (ReadError, urllib.error.URLError, TimeoutError, http.client.HTTPException, OSError, ValueError) as exc:
+        raise _failure(exc, guard, deadline_s) from exc
+    finally:
+        watchdog.cancel()
+    return reply
