@@ -417,3 +417,52 @@ def test_same_body_without_etag_is_not_read_again(tracker: Tracker, server: Feed
     (poll,) = watcher.run_once().polls
     assert (poll.status, poll.http_status, read) == ("not-modified", 200, [])  # same bytes: neither parsed nor added
     assert tracker.store.source(source_id).failures == 0
+
+
+def test_a_watch_list_fires_on_the_cycle_that_brings_its_story(tracker: Tracker, server: FeedServer) -> None:
+    """End to end through the poller: nothing matches on the first cycle; the cycle whose feed gains an item
+    about the watched name raises one new-story alert, delivered signed to the webhook (retried by the cycle
+    after the receiver failed it) and listed in the watch-list's Atom feed; a later 304 cycle raises nothing."""
+    import feedparser
+    from fastapi.testclient import TestClient
+
+    from babelwire.api import create_app
+    from babelwire.watchlists import add_watchlist, make_watchlist
+    from babelwire.webhooks import SIGNATURE_HEADER, verify_signature
+    from test_watchlists import Receiver
+
+    clock = FakeClock()
+    server.routes["/wire.rss"] = Answer(body=rss(items(range(2))), etag='"v1"')
+    add(tracker, server.url("/wire.rss"))
+    # the receiver fails the first delivery (made at ingest); the cycle's end tries again, due at once here
+    tracker.settings = SETTINGS.replace(webhook_retry_base_s=0)
+    watcher = watcher_for(tracker, clock, tracker.settings)
+    with Receiver([500]) as receiver:
+        add_watchlist(tracker.store, make_watchlist("varnaholm", entity="Varnaholm", triggers="new-story",
+                                                    webhook_url=receiver.url, webhook_secret="k3y"))
+        assert watcher.run_once().new_articles == 2
+        assert tracker.store.alert_rows() == [] and receiver.received == []
+
+        news = {"guid": "item-v", "title": "Varnaholm bridge closed after storm damage",
+                "text": "The Varnaholm bridge was closed on Monday after the storm damaged two of its piers; "
+                        "engineers expect the ferry to replace it until the spring inspection is complete."}
+        server.routes["/wire.rss"] = Answer(body=rss([*items(range(2)), news]), etag='"v2"')
+        clock.now += 600
+        assert watcher.run_once().new_articles == 1
+        [alert] = tracker.store.alert_rows()
+        assert alert["trigger"] == "new-story" and alert["delivered_at"] and alert["delivery_attempts"] == 2
+        assert len(receiver.received) == 2
+        headers, body = receiver.received[-1]
+        assert verify_signature(body, "k3y", headers[SIGNATURE_HEADER])
+
+        clock.now += 600
+        assert [p.status for p in watcher.run_once().polls] == ["not-modified"]
+        assert len(tracker.store.alert_rows()) == 1 and len(receiver.received) == 2
+
+    with TestClient(create_app(tracker.store.path, settings=SETTINGS, encoder=HashingEncoder())) as client:
+        answer = client.get("/watch/varnaholm.atom")
+    assert answer.status_code == 200
+    feed = feedparser.parse(answer.content)
+    assert not feed.bozo and [entry.title for entry in feed.entries] == [
+        "Varnaholm bridge closed after storm damage (new story (1 article))"]
+    assert feed.entries[0].link.endswith(f"/stories/{alert['story_id']}")

@@ -216,7 +216,18 @@ class Watcher:
             if self.stop.is_set():
                 break
             report.polls.append(self.poll(source))
+        self._deliver_alerts()
         return report
+
+    def _deliver_alerts(self) -> None:
+        """Send the watch-list alerts whose webhook delivery is due: an ingest sends its new alerts at once, and a
+        receiver that failed is tried again here, on its back-off schedule, for as long as the watcher runs."""
+        from babelwire.webhooks import deliver_pending
+
+        try:
+            deliver_pending(self.tracker.store, self.settings)
+        except Exception as exc:  # a delivery problem never stops polling (it is recorded per alert)
+            log.warning("webhook delivery failed: %s", exc)
 
     # --- one poll --------------------------------------------------------------------
 
