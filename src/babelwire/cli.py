@@ -37,12 +37,34 @@ def _out() -> Console:
     return Console(soft_wrap=True) if sys.stdout.isatty() else Console(width=PIPE_WIDTH, soft_wrap=True)
 
 
+class _FittedTable(Table):
+    """A table whose wide columns (titles, URLs, errors) get the width the other columns leave, each cell kept to
+    one line and cut with an ellipsis. rich alone squeezed every other column to nothing when a wide cell was
+    long (an error message in ``sources list``, a title on an 80-column terminal)."""
+
+    def __init__(self, *args: Any, wide: tuple[str, ...] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.wide = wide
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.cells import cell_len
+
+        wide = [column for column in self.columns if column.header in self.wide]
+        if wide:
+            others = sum(max([cell_len(str(column.header))] + [cell_len(str(cell)) for cell in column.cells]) + 3
+                         for column in self.columns if column not in wide)
+            room = (options.max_width - others - 1) // len(wide) - 3
+            for column in wide:
+                column.max_width = max(room, 12)
+        yield from super().__rich_console__(console, options)
+
+
 def _table(*columns: str, title: str | None = None, wide: tuple[str, ...] = ("title",)) -> Table:
-    """A table whose ``wide`` columns (titles) keep to one line, cut with an ellipsis."""
-    table = Table(title=title)
+    """A table whose ``wide`` columns (titles, URLs, errors) keep to one line, cut with an ellipsis."""
+    table = _FittedTable(title=title, wide=wide)
     for name in columns:
         if name in wide:
-            table.add_column(name, no_wrap=True, overflow="ellipsis", ratio=1)
+            table.add_column(name, no_wrap=True, overflow="ellipsis")
         else:
             table.add_column(name, no_wrap=True)
     return table
