@@ -179,7 +179,7 @@ def graph_layers(graph) -> int:
     return sum(1 for node in graph.graph.node if node.op_type == "Softmax")
 
 
-def convert(variant: str = "int8", source: str | Path | None = None, cache_dir: str | Path | None = None) -> Path:
+def convert(variant: str = "fp32", source: str | Path | None = None, cache_dir: str | Path | None = None) -> Path:
     """The path of the converted model, converting (and caching) it if needed."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown ONNX variant {variant!r}; known: {', '.join(VARIANTS)}")
@@ -231,7 +231,8 @@ class OnnxE5Encoder:
     Texts are cut to the 512-token window exactly as :class:`~babelwire.encoders.E5Encoder` cuts
     them, prefixed with ``query:`` (babelwire's symmetric use of e5), sorted by length and run in
     batches of similar lengths (less padding). A single text, a search query, runs on one thread so
-    that concurrent requests do not fight over the cores; batches use ``num_threads``.
+    that concurrent requests do not fight over the cores; a batch is split into ``num_threads``
+    sub-batches (at most ``batch_size`` texts each) that run concurrently.
     """
 
     dim = 384
