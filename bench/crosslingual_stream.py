@@ -155,16 +155,19 @@ def run(path: Path, seed: int, cache: Path, settings: Settings) -> dict:
     articles = stream(data, seed)
     encoder = CachedEncoder(E5Encoder(), cache)
     log(f"streaming {len(articles)} articles ({len(data.pairs)} pairs, {len(data.unrelated)} unrelated) …")
-    with tempfile.TemporaryDirectory() as tmp, timed() as watch:
-        with Tracker(Path(tmp) / "stream.db", settings, encoder=encoder) as tracker:
-            report = tracker.add(articles, read=False, watch=False)
-            story: dict[str, int | None] = {}
-            for article in articles:
-                stored = tracker.store.article(article.id)
-                live = None if stored is None or stored.story_id is None else tracker.store.resolve_story_id(
-                    stored.story_id)
-                story[article.id.removeprefix("semeval-")] = live
-            kept_out = _kept_out(tracker, articles)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        timed() as watch,
+        Tracker(Path(tmp) / "stream.db", settings, encoder=encoder) as tracker,
+    ):
+        report = tracker.add(articles, read=False, watch=False)
+        story: dict[str, int | None] = {}
+        for article in articles:
+            stored = tracker.store.article(article.id)
+            live = None if stored is None or stored.story_id is None else tracker.store.resolve_story_id(
+                stored.story_id)
+            story[article.id.removeprefix("semeval-")] = live
+        kept_out = _kept_out(tracker, articles)
     vectors = {a.id.removeprefix("semeval-"): a.embedding for a in articles if a.embedding is not None}
     language = {a.id.removeprefix("semeval-"): a.language for a in articles}
     members: dict[int | None, list[str]] = defaultdict(list)
@@ -237,6 +240,10 @@ def summary(result: dict) -> dict:
             for pair in sorted({r["languages"] for r in rows}):
                 chosen = [r for r in rows if r["languages"] == pair]
                 out[f"joined, {kind}, {part}"][pair] = _share(sum(r["joined"] for r in chosen), len(chosen))
+            news = [r for r in rows if not r["kept_out"]]
+            if len(news) < len(rows):  # a side kept out as no news cannot join: the linker's share without them
+                out[f"joined, {kind}, {part}, both sides news"] = {"all": _share(sum(r["joined"] for r in news),
+                                                                                 len(news))}
         rows = [r for r in result.get("apart", []) if r["held_out"] == held]
         out[f"joined, rated unrelated, {part}"] = {"all": _share(sum(r["joined"] for r in rows), len(rows))}
         rows = [r for r in result["unrelated"] if r["held_out"] == held]
