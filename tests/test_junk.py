@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from babelwire import lang, views
 from babelwire.cli import app
+from babelwire.export import export_rows
 from babelwire.junk import REASONS, junk_reason, signatures
 from babelwire.settings import Settings
 from babelwire.store import open_store
@@ -80,6 +81,8 @@ def test_junk_is_stored_in_a_story_of_its_own_and_never_linked(hashing_tracker) 
     assert news[0].kept_out is None and news[0].story_id == news[1].story_id
     assert views.article_detail(first)["kept_out"] == first.kept_out
     assert views.ingest_summary(report)["kept_out"][0]["reason"] == first.kept_out
+    exported = {row["article_id"]: row for row in export_rows(store, "articles")}
+    assert exported[first.id]["kept_out"] == first.kept_out and exported[news[0].id]["kept_out"] is None
     assert store.check_consistency() == []
     # a later page with the same notice is kept out too, and the linker, rebuilt from the store, never saw them
     hashing_tracker._linker = None
