@@ -61,6 +61,8 @@ def test_a_date_guessed_from_the_page_text_does_not_pull_an_article_out_of_its_s
     ], read=False, watch=False)
     first, second = report.decisions
     assert not second.new_story and second.story_id == first.story_id
+    story = topic_tracker.stories()[0]  # nor does the guess stretch the story's span back to 2001
+    assert (story.first_seen, story.last_seen, story.span_inferred) == ("2023-10-30", "2023-10-30", False)
 
 
 def test_a_reliable_date_far_away_still_starts_a_new_story(topic_tracker) -> None:
@@ -149,3 +151,19 @@ def test_html_dates_from_body_text_are_marked_as_guessed() -> None:
            "<body><p>Twenty years after the 2001 conflict.</p></body></html>"
     dated = find_publication_date(meta, None)
     assert dated is not None and dated.value == "2023-10-30" and dated.reliable
+
+
+def test_both_backends_leave_text_guessed_dates_out_of_a_story_span(store_db: str) -> None:
+    from babelwire.store import open_store
+
+    with open_store(store_db) as store:
+        for number, published in enumerate((FIRST, PublishedDate("2001", DateSource.HTML_TEXT, False))):
+            article = _article(f"{FIRST_TEXT} ({number})", f"s{number}.example", published)
+            article.embedding = np.ones(4, np.float32)
+            with store.transaction():
+                key = store.insert_article(article)
+                if number == 0:
+                    store.create_story(1, "Flood")
+                store.assign(key, 1, None)
+        story = store.stories()[0]
+        assert (story.first_seen, story.last_seen, len(story.article_ids)) == ("2023-10-30", "2023-10-30", 2)

@@ -280,11 +280,13 @@ _ARTICLE_COLUMNS = (
 #: a story's time span: the first and last publication of its dated articles. An undated article's date is
 #: inferred from that very span (``reldates.infer_story_date``), so it adds nothing to it; its ingest time is
 #: no publication date (an archive ingested today would look like today's news). Only a story without any
-#: dated article falls back to its articles' ingest times, and says so with ``span_inferred``.
+#: dated article falls back to its articles' ingest times, and says so with ``span_inferred``. A date guessed
+#: from the page text ("the 2001 conflict") places nothing, as in the linker (``dates.linking_interval``).
+_PLACED = "CASE WHEN a.published_source <> 'html-text' THEN a.published END"
 _STORY_SPAN = (
-    "COALESCE(MIN(a.published), MIN(a.ingested_at)) AS first_seen, "
-    "COALESCE(MAX(a.published), MAX(a.ingested_at)) AS last_seen, "
-    "CASE WHEN MAX(a.published) IS NULL THEN 1 ELSE 0 END AS span_inferred"
+    f"COALESCE(MIN({_PLACED}), MIN(a.ingested_at)) AS first_seen, "
+    f"COALESCE(MAX({_PLACED}), MAX(a.ingested_at)) AS last_seen, "
+    f"CASE WHEN MAX({_PLACED}) IS NULL THEN 1 ELSE 0 END AS span_inferred"
 )
 #: a story's articles: oldest publication first, undated ones last
 _PUBLICATION_ORDER = "published IS NULL, published, seq"
