@@ -136,3 +136,19 @@ def _ids(tracker, *hosts: str) -> list[str]:
 def _fresh_signatures():
     yield
     signatures.cache_clear()
+
+
+def test_relink_leaves_kept_out_pages_where_they_are(hashing_tracker) -> None:
+    hashing_tracker.add([
+        page("Oil to outperform", PAYWALL, "one.example"),
+        page("Storm closes harbour", NEWS, "three.example"),
+        page("Storm closes harbour again", NEWS.replace("Tuesday", "Wednesday"), "four.example"),
+    ], read=False, watch=False)
+    store = hashing_tracker.store
+    junk_id = _ids(hashing_tracker, "one")[0]
+    before = store.article(junk_id).story_id
+    report = hashing_tracker.relink()
+    assert report.unchanged
+    assert store.article(junk_id).story_id == before and store.article(junk_id).kept_out
+    assert store.check_consistency() == []
+    assert len(hashing_tracker.stories()) == 2
