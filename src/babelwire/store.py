@@ -479,7 +479,10 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
     def _migrate(self) -> None:
         """Bring the schema to this version, one transaction per migration; refuse a newer schema."""
         target = len(self.migrations)
-        if self._read_schema_version() == 0 and (foreign := self._foreign_tables()):
+        # tables seen with version 0 may be another process's first migration committed between the two reads
+        # (it writes its tables and version 1 in one transaction): only a version still 0 after them is foreign
+        foreign = self._foreign_tables() if self._read_schema_version() == 0 else []
+        if foreign and self._read_schema_version() == 0:
             raise StoreError(f"{self.path} is another program's database (tables {', '.join(foreign[:5])}), "
                              "not a babelwire store: babelwire adds its tables only to a new or empty file")
         while (version := self._read_schema_version()) < target:
