@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from babelwire.encoders import Encoder
+from babelwire.junk import MarkJunk
 from babelwire.langid import LanguageIdentifier, unreadable_script
 from babelwire.sentences import split_sentences
 from babelwire.settings import Settings
@@ -101,8 +102,10 @@ class Embed:
         self.batch_size = batch_size
 
     def __call__(self, articles: list[Article]) -> list[Article]:
-        for start in range(0, len(articles), self.batch_size):
-            chunk = articles[start : start + self.batch_size]
+        # pages kept out of stories (babelwire.junk) are never linked: no vector to compute
+        linked = [article for article in articles if article.kept_out is None]
+        for start in range(0, len(linked), self.batch_size):
+            chunk = linked[start : start + self.batch_size]
             vectors = self.encoder.encode([embedding_text(a, self.max_chars) for a in chunk], "passage")
             for article, vector in zip(chunk, vectors, strict=True):
                 article.embedding = vector
@@ -114,8 +117,9 @@ STAGES: dict[str, StageFactory] = {
     "language": lambda c: IdentifyLanguage(c.language_identifier, c.settings.language_sample_chars),
     "sentences": lambda c: SplitSentences(),
     "embed": lambda c: Embed(c.encoder, c.settings.embed_max_chars, c.settings.embed_batch_size),
+    "junk": lambda c: MarkJunk(c.settings),
 }
-DEFAULT_STAGES: tuple[str, ...] = ("language", "sentences", "embed")
+DEFAULT_STAGES: tuple[str, ...] = ("language", "sentences", "junk", "embed")
 
 
 def register_stage(name: str, factory: StageFactory) -> None:

@@ -176,6 +176,8 @@ def _print_report(report: IngestReport, json_output: bool) -> None:
         errors.print(f"[yellow]skipped[/] {problem.origin}: {problem.reason}", highlight=False)
     for warning in report.warnings:
         errors.print(f"[yellow]warning[/] {warning.origin}: {warning.reason}", highlight=False)
+    for kept in report.kept_out:
+        errors.print(f"[yellow]kept out of stories[/] {kept.origin}: no news ({kept.reason})", highlight=False)
     if report.unsupported_languages:
         counts = ", ".join(f"{language_name(code)} ({code}) {count}"
                            for code, count in sorted(report.unsupported_languages.items()))
@@ -187,7 +189,8 @@ def _print_report(report: IngestReport, json_output: bool) -> None:
         f"added {count(report.added, 'article')} and {count(report.copies, 'syndicated copy', 'syndicated copies')}"
         f", {count(report.duplicates, 'duplicate')} skipped, {count(report.new_stories, 'new story', 'new stories')}, "
         f"{count(summary['merges'], 'merge')}, {count(len(report.problems), 'problem')}, "
-        f"{count(len(report.warnings), 'warning')}", highlight=False,
+        f"{count(len(report.warnings), 'warning')}"
+        + (f", {count(len(report.kept_out), 'page')} kept out of stories" if report.kept_out else ""), highlight=False,
     )
 
 
@@ -386,6 +389,10 @@ def story(
                 table.add_row(copy.id, copy.language, "", "(syndicated copy of the above)",
                               copy.source or copy.url or copy.origin)
     out.print(table)
+    for article in articles:
+        if article.kept_out:
+            out.print(f"kept out of stories: {article.id} is no news ({escape(article.kept_out)}); it is never linked",
+                      highlight=False)
     if any(article.published is None for article in articles):
         out.print("(inferred): an undated article's date range, from its story's dated articles", highlight=False)
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from datetime import UTC, datetime, timedelta
 
 from babelwire.types import DateSource, PublishedDate
+
+Interval = tuple[datetime, datetime]
+#: the earliest instant a date bounded only from above can stand for
+_DAWN = datetime(1, 1, 1, tzinfo=UTC)
+_DUSK = datetime(9999, 12, 30, tzinfo=UTC)  # a day short of the end: timestamps and offsets still work
 
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})(?:[/-](\d{1,2}))?/")
@@ -107,3 +113,36 @@ def interval_gap_days(a: tuple[datetime, datetime], b: tuple[datetime, datetime]
     if b[1] < a[0]:
         return (a[0] - b[1]).total_seconds() / 86400
     return 0.0
+
+
+def linking_interval(
+    published: PublishedDate | None, url_slack_days: float = 3.0, crawl_lookback_days: float = math.inf,
+) -> Interval | None:
+    """The stretch of time the linker places an article in, or ``None`` (undated: no window).
+
+    A reliable date places the article by its own interval. An unreliable one must not pull an article
+    out of its story's window, so it only widens it: a date from the URL (``DateSource.URL``) stands for
+    ``url_slack_days`` either side; a web archive's capture date (``DateSource.CRAWL``) only says the page
+    existed by then, so it bounds from above, ``crawl_lookback_days`` back; a date guessed from the page
+    text (``DateSource.HTML_TEXT``: "the 2001 conflict" read as 2001-01-01) or any other unreliable date
+    places nothing at all.
+    """
+    if published is None:
+        return None
+    start, end = published.interval()
+    if published.reliable:
+        return start, end
+    if published.source == DateSource.URL:
+        slack = max(url_slack_days, 0.0)
+        return _shift(start, -slack), _shift(end, slack)
+    if published.source == DateSource.CRAWL:
+        return _shift(start, -max(crawl_lookback_days, 0.0)), end
+    return None
+
+
+def _shift(moment: datetime, days: float) -> datetime:
+    """``moment`` moved by ``days``, kept within datetime's range (``inf`` or an absurd setting must not raise)."""
+    try:
+        return moment + timedelta(days=days)
+    except OverflowError:
+        return _DAWN if days < 0 else _DUSK

@@ -33,7 +33,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("article_id", "str"), ("story_id", "int"), ("title", "str"), ("language", "str"),
         ("language_confidence", "float"), ("published", "str"), ("published_source", "str"),
         ("published_reliable", "bool"), ("source", "str"), ("url", "str"), ("ingested_at", "str"),
-        ("link_score", "float"), ("copy_of", "str"), ("text", "str"),
+        ("link_score", "float"), ("copy_of", "str"), ("kept_out", "str"), ("text", "str"),
     ),
     "entities": (
         ("story_id", "int"), ("entity_id", "str"), ("name", "str"), ("type", "str"), ("languages", "str"),
@@ -88,7 +88,7 @@ def _article_row(article: Article) -> dict[str, Any]:
         "published": detail["published"], "published_source": detail["published_source"],
         "published_reliable": detail["published_reliable"], "source": article.source, "url": article.url,
         "ingested_at": detail["ingested_at"], "link_score": detail["link_score"], "copy_of": article.copy_of,
-        "text": article.text,
+        "kept_out": article.kept_out, "text": article.text,
     }
 
 

@@ -51,7 +51,7 @@ class Settings:
     """Defaults for every stage; all fields are plain data so they can come from a file."""
 
     #: analysis stages run on each batch, by registered name (``babelwire.analysis``)
-    stages: tuple[str, ...] = ("language", "sentences", "embed")
+    stages: tuple[str, ...] = ("language", "sentences", "junk", "embed")
 
     # --- language identification ---
     #: ``lingua`` (most accurate) or ``py3langid`` (small and fast)
@@ -97,6 +97,22 @@ class Settings:
     link_window_days: float = 7.0
     #: nearest neighbours fetched from the vector index per new article
     link_neighbours: int = 50
+    #: a date the reader marked unreliable widens the article's window instead of placing it
+    #: (``babelwire.dates.linking_interval``): a date written in the URL is usually the day of
+    #: publication but may be a section's or an update's, so it stands for this many days either side ...
+    link_url_date_slack_days: float = 3.0
+    #: ... a web archive's capture date only says the page existed by then: the article may be this many
+    #: days older (``inf``: any age). A date guessed from the page text ("the 2001 conflict") places
+    #: nothing: the linker treats the article as undated
+    link_crawl_lookback_days: float = float("inf")
+
+    # --- pages that are no news (babelwire.junk) ---
+    #: a page whose text opens (within this many characters) with a paywall, consent, bot-block or ad-block
+    #: notice a language module lists is stored in a story of its own and never linked ...
+    junk_opening_chars: int = 400
+    #: ... unless its text is this long: then an article follows the notice. On the SemEval and Wikinews
+    #: texts every page flagged below this was hand-judged junk (docs/BENCHMARKS.md)
+    junk_max_chars: int = 1500
 
     # --- search ---
     #: search finds nothing unless its best article scores at least this (cosine of language-neutralised

@@ -264,21 +264,29 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_story_copy ON articles(story_id, copy_of);
     CREATE INDEX articles_ingested ON articles(ingested_at);
     """,
+    # pages that are no news (paywall, consent, bot-block pages …: babelwire.junk) are stored in a story of
+    # their own and never linked; the column holds why (NULL: an article like any other)
+    """
+    ALTER TABLE articles ADD COLUMN kept_out TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _ARTICLE_COLUMNS = (
     "seq, id, url, source, origin, title, text, language, language_confidence, published, "
-    "published_source, published_reliable, ingested_at, content_hash, story_id, link_score, copy_of, copy_similarity"
+    "published_source, published_reliable, ingested_at, content_hash, story_id, link_score, copy_of, copy_similarity, "
+    "kept_out"
 )
 #: a story's time span: the first and last publication of its dated articles. An undated article's date is
 #: inferred from that very span (``reldates.infer_story_date``), so it adds nothing to it; its ingest time is
 #: no publication date (an archive ingested today would look like today's news). Only a story without any
-#: dated article falls back to its articles' ingest times, and says so with ``span_inferred``.
+#: dated article falls back to its articles' ingest times, and says so with ``span_inferred``. A date guessed
+#: from the page text ("the 2001 conflict") places nothing, as in the linker (``dates.linking_interval``).
+_PLACED = "CASE WHEN a.published_source <> 'html-text' THEN a.published END"
 _STORY_SPAN = (
-    "COALESCE(MIN(a.published), MIN(a.ingested_at)) AS first_seen, "
-    "COALESCE(MAX(a.published), MAX(a.ingested_at)) AS last_seen, "
-    "CASE WHEN MAX(a.published) IS NULL THEN 1 ELSE 0 END AS span_inferred"
+    f"COALESCE(MIN({_PLACED}), MIN(a.ingested_at)) AS first_seen, "
+    f"COALESCE(MAX({_PLACED}), MAX(a.ingested_at)) AS last_seen, "
+    f"CASE WHEN MAX({_PLACED}) IS NULL THEN 1 ELSE 0 END AS span_inferred"
 )
 #: a story's articles: oldest publication first, undated ones last
 _PUBLICATION_ORDER = "published IS NULL, published, seq"
@@ -471,7 +479,10 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
     def _migrate(self) -> None:
         """Bring the schema to this version, one transaction per migration; refuse a newer schema."""
         target = len(self.migrations)
-        if self._read_schema_version() == 0 and (foreign := self._foreign_tables()):
+        # tables seen with version 0 may be another process's first migration committed between the two reads
+        # (it writes its tables and version 1 in one transaction): only a version still 0 after them is foreign
+        foreign = self._foreign_tables() if self._read_schema_version() == 0 else []
+        if foreign and self._read_schema_version() == 0:
             raise StoreError(f"{self.path} is another program's database (tables {', '.join(foreign[:5])}), "
                              "not a babelwire store: babelwire adds its tables only to a new or empty file")
         while (version := self._read_schema_version()) < target:
@@ -568,8 +579,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         return self._insert(
             "INSERT INTO articles (id, url, canonical_url, source, origin, title, text, language, "
             "language_confidence, published, published_source, published_reliable, ingested_at, "
-            "content_hash, embedding, copy_of, copy_similarity, minhash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "content_hash, embedding, copy_of, copy_similarity, minhash, kept_out) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id, article.url, canonical_url(article.url), article.source, article.origin,
                 article.title, article.text, article.language, article.language_confidence,
@@ -577,7 +588,7 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
                 str(published.source) if published else str(DateSource.NONE),
                 int(published.reliable) if published else 0,
                 article.ingested_at.isoformat(timespec="seconds"), article.content_hash, vector,
-                article.copy_of, article.copy_similarity, minhash,
+                article.copy_of, article.copy_similarity, minhash, article.kept_out,
             ),
         )
 
@@ -669,10 +680,10 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         return int(self._execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     def iter_link_rows(self) -> Iterator[LinkRow]:
-        """Every linked article with its vector, in insertion order."""
+        """Every linked article with its vector, in insertion order (pages kept out of stories are left out)."""
         rows = self._execute(
             "SELECT seq, id, embedding, story_id, published, published_source, published_reliable, language "
-            "FROM articles WHERE embedding IS NOT NULL AND copy_of IS NULL ORDER BY seq"
+            "FROM articles WHERE embedding IS NOT NULL AND copy_of IS NULL AND kept_out IS NULL ORDER BY seq"
         )
         for row in rows:
             yield LinkRow(
@@ -1033,4 +1044,5 @@ def _article(row: Row) -> Article:
     article.link_score = row["link_score"]
     article.copy_of = row["copy_of"]
     article.copy_similarity = row["copy_similarity"]
+    article.kept_out = row["kept_out"]
     return article

@@ -27,7 +27,7 @@ from babelwire.store import Rows, Store, StoreError
 
 #: the PostgreSQL schema: each entry upgrades it from version ``index`` to ``index + 1``;
 #: version 1 is the shape SQLite's schema has after its own three migrations, version 2 that after four,
-#: version 3 that after five
+#: version 3 that after five, version 4 that after six
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE babelwire_state (schema_version INTEGER NOT NULL, data_version BIGINT NOT NULL);
@@ -217,6 +217,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX alerts_undelivered ON alerts(delivered_at, next_delivery_at);
     CREATE INDEX articles_story_copy ON articles(story_id, copy_of);
     CREATE INDEX articles_ingested ON articles(ingested_at)
+    """,
+    # SQLite's migration 6: pages kept out of stories (babelwire.junk), with the reason
+    """
+    ALTER TABLE articles ADD COLUMN kept_out TEXT COLLATE "C"
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

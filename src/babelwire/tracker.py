@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from babelwire.analysis import Components, Stage, build_stages, run_stages
 from babelwire.copies import CopyDetector, Fingerprint, MinHashCopyDetector
+from babelwire.dates import linking_interval
 from babelwire.encoders import Encoder, make_encoder
-from babelwire.index import UsearchIndex, VectorIndex
+from babelwire.index import Interval, UsearchIndex, VectorIndex
 from babelwire.langid import LanguageIdentifier, LinguaIdentifier, Py3LangidIdentifier
 from babelwire.linking import StoryLinker, relink
 from babelwire.readers import ReadResult, read_inputs
@@ -32,7 +33,16 @@ from babelwire.relinking import RelinkReport, match_story_ids
 from babelwire.settings import SUPPORTED_LANGUAGES, Settings, default_db_path
 from babelwire.singleflight import SingleFlight
 from babelwire.store import LinkRow, Store, StoreError, canonical_url, open_store
-from babelwire.types import UNDETERMINED, Article, IngestProblem, IngestReport, LinkDecision, SearchHit, Story
+from babelwire.types import (
+    UNDETERMINED,
+    Article,
+    IngestProblem,
+    IngestReport,
+    LinkDecision,
+    PublishedDate,
+    SearchHit,
+    Story,
+)
 
 if TYPE_CHECKING:
     from babelwire.canonical import AliasBook
@@ -152,9 +162,14 @@ class Tracker:
         linker = StoryLinker(self.settings, self.encoder.dim, self.index_factory)
         linker.next_story_id = self.store.max_story_id() + 1  # never an id a merged story had
         for row in self.store.iter_link_rows():
-            interval = row.published.interval() if row.published else None
+            interval = self.linking_interval(row.published)
             linker.load(row.seq, row.vector, row.story_id, interval, row.language)
         return linker
+
+    def linking_interval(self, published: PublishedDate | None) -> Interval | None:
+        """Where the linker places an article in time (``None``: undated); unreliable dates only widen it."""
+        return linking_interval(published, self.settings.link_url_date_slack_days,
+                                self.settings.link_crawl_lookback_days)
 
     def close(self) -> None:
         self.store.close()
@@ -217,8 +232,11 @@ class Tracker:
                     report.duplicates += len(taken)
                 report.copies += sum(1 for a in fresh if a.copy_of is not None and a.id not in taken)
                 report.added += sum(1 for a in originals if a.id not in taken)
+                report.kept_out.extend(IngestProblem(a.origin or a.id, a.kept_out) for a in fresh
+                                       if a.kept_out is not None and a.id not in taken)
                 if watch:
-                    self._watch(a.story_id for a in fresh if a.id not in taken and a.story_id is not None)
+                    self._watch(a.story_id for a in fresh
+                                if a.id not in taken and a.story_id is not None and a.kept_out is None)
         if self.settings.read_at_ingest if read is None else read:
             self.read_stories(report.story_ids())
         return report
@@ -309,9 +327,12 @@ class Tracker:
                     if article.copy_of is not None:
                         self._store_copy(article, batch.get(article.copy_of))
                         continue
+                    if article.kept_out is not None:
+                        self._store_kept_out(article, fingerprints[article.id], linker)
+                        continue
                     assert article.embedding is not None, "the 'embed' stage must run before linking"
                     key = self.store.insert_article(article, fingerprints[article.id].minhash_bytes())
-                    interval = article.published.interval() if article.published else None
+                    interval = self.linking_interval(article.published)
                     decision = linker.link(key, article.id, article.embedding, interval, article.language)
                     if decision.new_story:
                         self.store.create_story(decision.story_id, article.title or _first_words(article.text))
@@ -326,11 +347,25 @@ class Tracker:
             raise
         return decisions, taken
 
+    def _store_kept_out(self, article: Article, fingerprint: Fingerprint, linker: StoryLinker) -> None:
+        """Store a page that is no news (``article.kept_out`` says why: :mod:`babelwire.junk`) in a story of
+        its own, outside the linker: nothing joins it, and it joins nothing."""
+        story_id = linker.next_story_id
+        linker.next_story_id += 1
+        key = self.store.insert_article(article, fingerprint.minhash_bytes())
+        self.store.create_story(story_id, display_title(article))
+        self.store.assign(key, story_id, None)
+        article.story_id, article.link_score = story_id, None
+
     def _store_copy(self, copy: Article, original: Article | None) -> None:
-        """Store a syndicated copy in its original's story (the original is in this batch or stored)."""
+        """Store a syndicated copy in its original's story (the original is in this batch or stored).
+
+        The copy of a page kept out of stories is kept out too, for the same reason.
+        """
         if original is None:
             original = self.store.article(copy.copy_of or "")
         assert original is not None and original.story_id is not None, f"copy {copy.id} of an unknown article"
+        copy.kept_out = original.kept_out
         copy.language, copy.language_confidence = original.language, original.language_confidence
         copy.story_id, copy.link_score = original.story_id, None
         key = self.store.insert_article(copy)
@@ -345,15 +380,14 @@ class Tracker:
         """
         rows = list(self.store.iter_link_rows())
 
+        intervals = {row.seq: self.linking_interval(row.published) for row in rows}
+
         def order(row):
-            start = row.published.interval()[0].isoformat() if row.published else "~"  # undated last
-            return (start, row.seq)
+            interval = intervals[row.seq]
+            return (interval[0].isoformat() if interval else "~", row.seq)  # undated last
 
         rows.sort(key=order)
-        linker_input = [
-            (row.seq, row.id, row.vector, row.published.interval() if row.published else None, row.language)
-            for row in rows
-        ]
+        linker_input = [(row.seq, row.id, row.vector, intervals[row.seq], row.language) for row in rows]
         linker, decisions = relink(self.settings, self.encoder.dim, linker_input, self.index_factory)
         old_of = {row.seq: row.story_id for row in rows}
         final, report = match_story_ids(old_of, {row.seq: linker.story_of(row.seq) for row in rows},

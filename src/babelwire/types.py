@@ -93,6 +93,8 @@ class Article:
     # a syndicated copy: the id of the stored article it repeats, and how alike they are (MinHash Jaccard)
     copy_of: str | None = None
     copy_similarity: float | None = None
+    #: why the page is no news and stays out of stories (paywall, consent page …: babelwire.junk); ``None`` for news
+    kept_out: str | None = None
 
     def __post_init__(self) -> None:
         self.title = normalize_text(self.title or "")
@@ -177,6 +179,8 @@ class IngestReport:
     warnings: list[IngestProblem] = field(default_factory=list)
     #: stored articles per language that is identified but not supported by the reading (entities, quotes)
     unsupported_languages: dict[str, int] = field(default_factory=dict)
+    #: stored pages that are no news (paywall, consent, bot-block …), each in a story of its own, with the reason
+    kept_out: list[IngestProblem] = field(default_factory=list)
 
     @property
     def new_stories(self) -> int:

@@ -52,6 +52,7 @@ def article_detail(article: Article) -> dict[str, Any]:
         "content_hash": article.content_hash,
         "story_id": article.story_id,
         "link_score": None if article.link_score is None else round(article.link_score, 4),
+        "kept_out": article.kept_out,
     }
 
 
@@ -279,6 +280,7 @@ def ingest_summary(report: IngestReport) -> dict[str, Any]:
         "problems": [{"input": p.origin, "reason": p.reason} for p in report.problems],
         "warnings": [{"input": w.origin, "reason": w.reason} for w in report.warnings],
         "unsupported_languages": dict(sorted(report.unsupported_languages.items())),
+        "kept_out": [{"input": k.origin, "reason": k.reason} for k in report.kept_out],
     }
 
 

@@ -89,6 +89,8 @@ CONSTANTS: dict[str, type] = {
     "ENDINGS": tuple,  # inflectional endings of names, longest first (-ого, -s)
     "NOMINATIVE_ENDINGS": tuple,  # endings an oblique stem may take back (Путина → Путин, Путина)
     "ROMANISATION": dict,  # Cyrillic letter → Latin letters, for a language written in Cyrillic
+    # pages that are no news (junk.py)
+    "JUNK_SIGNATURES": dict,  # reason (paywall, consent, bot-block …) → phrases of such pages, lower case
 }
 
 

@@ -142,3 +142,17 @@ SOURCE_CUES = (
 
 #: personal pronouns that stand for the last person named, as speech-verb subjects
 PRONOUNS = words("er sie")
+
+# pages that are no news, by reason (babelwire.junk): whole phrases seen on such pages, lower case
+JUNK_SIGNATURES = {
+    "paywall": ("sie haben noch keinen zugang zum archiv",),
+    "consent": (
+        "wir verwenden auf unserer webseite cookies",
+        "wir setzen auf unserer website cookies",
+        "dieses seite verwendet cookies",
+        "diese seite verwendet cookies",
+        "um die funktion unserer website zu verbessern und die relevantesten nachrichten",
+    ),
+    "sign-up": ("melden sie sich an und diskutieren sie mit",),
+    "ad-block": ("bitte deaktivieren sie ihren werbeblocker", "sie nutzen einen werbeblocker"),
+}

@@ -109,3 +109,36 @@ SOURCE_CUES = (
 
 #: personal pronouns that stand for the last person named, as speech-verb subjects
 PRONOUNS = words("he she")
+
+# pages that are no news, by reason (babelwire.junk): whole phrases seen on such pages, lower case
+JUNK_SIGNATURES = {
+    "paywall": (
+        "take a free trial registered users can read up to",
+        "you have reached the limit for free access",
+        "we hope you have enjoyed your complimentary access",
+        "subscribing to our services is a three step process",
+        "on your next view you will be asked to log in",
+    ),
+    "consent": (
+        "cookies must be enabled in your browser",
+        "we use cookies to ensure that we give you the best experience",
+    ),
+    "bot-block": (
+        "we recorded a huge amount of connections from the ip address",
+        "please verify you are a human",
+        "checking your browser before accessing",
+    ),
+    "ad-block": (
+        "we noticed you're blocking ads",
+        "turning off your ad blocker",
+        "please disable your ad blocker",
+    ),
+    "sign-up": (
+        "are you sure you want to log out",
+        "we'll send breaking news and news alerts to you",
+    ),
+    "error-page": (
+        "the page you requested could not be found",
+        "the page you are looking for could not be found",
+    ),
+}

@@ -86,3 +86,8 @@ SOURCE_CUES = (
 
 #: personal pronouns that stand for the last person named, as speech-verb subjects
 PRONOUNS = words("él ella")
+
+# pages that are no news, by reason (babelwire.junk): whole phrases seen on such pages, lower case
+JUNK_SIGNATURES = {
+    "paywall": ("la nota a la que intentas acceder es exclusiva para suscriptores",),
+}

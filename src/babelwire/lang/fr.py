@@ -93,3 +93,8 @@ SOURCE_CUES = (
 
 #: personal pronouns that stand for the last person named, as speech-verb subjects
 PRONOUNS = words("il elle")
+
+# pages that are no news, by reason (babelwire.junk): whole phrases seen on such pages, lower case
+JUNK_SIGNATURES = {
+    "ad-block": ("vous utilisez un adblock",),
+}

@@ -101,3 +101,16 @@ SOURCE_CUES = (
 
 #: personal pronouns that stand for the last person named, as speech-verb subjects
 PRONOUNS = words("on ona ono oni")
+
+# pages that are no news, by reason (babelwire.junk): whole phrases seen on such pages, lower case
+JUNK_SIGNATURES = {
+    "bot-block": (
+        "odnotowaliśmy ogromną ilość połączeń",
+        "zauważyliśmy ogromną liczbę połączeń",
+        "nagraliśmy ogromną liczbę połączeń",
+        "ktoś nadużył adresu ip",
+        "ktoś nadużywał adres ip",
+    ),
+    "consent": ("aby poprawić swoją witrynę, wyświetlać istotne materiały informacyjne",),
+    "ad-block": ("czy wiesz, że używasz adblock", "wyłącz adblock", "korzystasz z adblocka"),
+}

@@ -65,3 +65,8 @@ SOURCE_CUES = (
 
 #: personal pronouns that stand for the last person named, as speech-verb subjects
 PRONOUNS = words("o")
+
+# pages that are no news, by reason (babelwire.junk): whole phrases seen on such pages, lower case
+JUNK_SIGNATURES = {
+    "consent": ("sizlere daha iyi bir hizmet sunabilmek için sitemizde çerezlerden faydalanıyoruz",),
+}

@@ -16,7 +16,13 @@ _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<article", b
 
 
 def find_publication_date(html: str, url: str | None) -> PublishedDate | None:
-    """The page's publication date: metadata first (reliable), then the URL, then the text."""
+    """The page's publication date: metadata first (reliable), then the URL, then the text.
+
+    htmldate's quick pass (``extensive_search=False``) reads metadata, date-named elements and
+    explicit "published/updated" lines; it does not take a bare year from the body ("the 2001
+    conflict"), which only the extensive pass does. Such a guess is kept as ``DateSource.HTML_TEXT``,
+    unreliable, which the linker does not use to place the article (``babelwire.dates.linking_interval``).
+    """
     import htmldate
 
     try:
@@ -29,6 +35,8 @@ def find_publication_date(html: str, url: str | None) -> PublishedDate | None:
         guessed = htmldate.find_date(html, extensive_search=True, original_date=True, url=url)
     except (ValueError, TypeError):  # htmldate raises on pathological trees
         return None
+    if guessed and guessed.endswith("-01-01"):
+        guessed = guessed[:4]  # htmldate pads a year it found in the text to 1 January: keep the year alone
     return make_date(guessed, DateSource.HTML_TEXT, reliable=False) if guessed else None
 
 
