@@ -278,7 +278,10 @@ class _WarcScan:
             return _SHORT
         url = record.rec_headers.get_header("WARC-Target-URI") or None
         try:
-            article = extract_html(decode_html(payload, _charset(content_type)), f"{self.origin}@{offset}", url)
+            notes: list[str] = []
+            html = decode_html(payload, _charset(content_type), notes)
+            article = extract_html(html, f"{self.origin}@{offset}", url)
+            article.notes.extend(notes)
         except ReadError as exc:
             return "no article in the HTML", str(exc)
         except Exception as exc:  # the parsers choked on one page: never let it stop the file
