@@ -17,8 +17,8 @@ from babelwire.similarity import PairScorer
 from babelwire.types import Article
 from common import make_parser
 
-WORDS = ("the Minister Ana Lopez said on Tuesday that 1,250 workers in Porto "
-         "would strike again").split()
+WORDS = ["the", "Minister", "Ana", "Lopez", "said", "on", "Tuesday", "that", "1,250", "workers", "in", "Porto",
+         "would", "strike", "again"]
 
 
 def long_text(chars: int, sentences: bool) -> str:
