@@ -118,6 +118,9 @@ class Settings:
     ingest_batch_size: int = 32
     #: files or downloads larger than this are refused with a clear error
     max_input_bytes: int = 64 * 1024 * 1024
+    #: a compressed input (a ``.warc.gz`` record) inflating to more than this many times its compressed size is
+    #: refused as a decompression bomb (news HTML compresses 5-10 times; zeros 1000 times)
+    max_decompression_ratio: float = 100.0
     #: articles with less text than this are refused as empty
     min_text_chars: int = 20
     #: seconds each network read may wait
