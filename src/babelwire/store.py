@@ -577,6 +577,20 @@ class Store(EntityIndexStore, OutletStore):
         for row in rows:
             yield row[0], row[1], None if row[2] is None else bytes(row[2])
 
+    def unsigned_originals(self, after: int, limit: int) -> list[tuple[int, str, str]]:
+        """``(key, id, text)`` of up to ``limit`` stored originals after key ``after`` without a MinHash signature
+        (stored before schema version 3, or too short to shingle), in key order."""
+        rows = self._execute(
+            "SELECT seq, id, text FROM articles WHERE copy_of IS NULL AND minhash IS NULL AND seq > ? "
+            "ORDER BY seq LIMIT ?", (after, limit),
+        )
+        return [(int(row[0]), row[1], row[2]) for row in rows]
+
+    def set_signatures(self, signatures: Sequence[tuple[int, bytes]]) -> None:
+        """Store MinHash signatures by article key, only where none is stored (nothing stored is replaced)."""
+        self._executemany("UPDATE articles SET minhash = ? WHERE seq = ? AND minhash IS NULL",
+                          [(signature, key) for key, signature in signatures])
+
     def article_story_id(self, article_id: str) -> int | None:
         """The story an article is in."""
         row = self._execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
