@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 import babelwire
 from babelwire import views
@@ -19,11 +20,34 @@ from babelwire.langid import language_name
 from babelwire.language_names import UnknownLanguageError, language_code
 from babelwire.settings import Settings, default_db_path
 from babelwire.store import StoreError, is_postgres_url
+from babelwire.store_failures import describe_store_failure
 from babelwire.tracker import Tracker
 from babelwire.types import IngestReport
 
+#: the store the running command named (for messages about it; see _StoreFailures)
+_store_in_use: list[str] = []
+
+
+class _StoreFailures(TyperGroup):
+    """Runs every command so that a full or damaged store is one line naming it (exit status 2), not a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):  # a command that already said why it stopped
+            raise
+        except Exception as exc:
+            store = _store_in_use[-1] if _store_in_use else default_db_path()
+            message = describe_store_failure(exc, store)
+            if message is None:
+                raise
+            errors.print(f"[red]error:[/] {escape(message)}", highlight=False)
+            raise typer.Exit(2) from exc
+
+
 app = typer.Typer(
-    help="babelwire: track news stories across languages.", no_args_is_help=True, add_completion=False
+    help="babelwire: track news stories across languages.", no_args_is_help=True, add_completion=False,
+    cls=_StoreFailures,
 )
 #: the width of tables written to a file or a pipe, where no terminal says how wide to be: wide enough
 #: that a row stays one line (titles longer than their column end in an ellipsis rather than wrap)
@@ -119,6 +143,12 @@ def _existing(db: str | None, create: bool = False) -> str:
     missing file is a mistyped path, not an empty store.
     """
     db = db or default_db_path()
+    if is_postgres_url(db):
+        from babelwire.store_postgres import redact
+
+        _store_in_use.append(redact(db))
+    else:
+        _store_in_use.append(db)
     if not create and not is_postgres_url(db) and not Path(db).exists():
         errors.print(f"[red]error:[/] no store at {db} (babelwire ingest or backfill creates one)", highlight=False)
         raise typer.Exit(2)

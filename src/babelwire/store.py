@@ -25,6 +25,7 @@ from urllib.parse import urldefrag
 import numpy as np
 
 from babelwire.store_entities import EntityIndexStore
+from babelwire.store_failures import describe_store_failure
 from babelwire.store_outlets import OutletStore
 from babelwire.types import Article, DateSource, PublishedDate, Story, StoryMerge
 
@@ -453,6 +454,10 @@ class Store(EntityIndexStore, OutletStore):
             self._db.close()
             if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
                 raise StoreError(f"cannot write to {self.path} (read-only): {exc}") from exc
+            if "not a database" in str(exc):  # a file of something else, or one damaged in its header
+                raise StoreError(f"{self.path} is not a babelwire store (or it is damaged): {exc}") from exc
+            if (failure := describe_store_failure(exc, self.path)) is not None:  # full or damaged
+                raise StoreError(failure) from exc
             raise StoreError(f"{self.path} is not a babelwire store: {exc}") from exc
         except BaseException:
             self._db.close()

@@ -117,6 +117,11 @@ class Catalog:
         self._encoder = self._tracker.encoder
         self._data_version = self._tracker.store.data_version()
 
+    @property
+    def store_name(self) -> str:
+        """The store, for messages: its path, or its URL without a password."""
+        return self._tracker.store.path
+
     def close(self) -> None:
         """Close the shared tracker (reads close their own connections)."""
         with self._lock:
