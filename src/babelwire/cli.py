@@ -155,10 +155,15 @@ def _existing(db: str | None, create: bool = False) -> str:
     return db
 
 
-def _open(db: str | None, settings: Settings, create: bool = False) -> Tracker:
-    """A tracker over the store ``--db`` names: a SQLite path or a PostgreSQL URL (see ``open_store``)."""
+def _open(db: str | None, settings: Settings, create: bool = False, adopt: bool = False) -> Tracker:
+    """A tracker over the store ``--db`` names: a SQLite path or a PostgreSQL URL (see ``open_store``); with
+    ``adopt`` babelwire may add its tables to another program's database."""
     db = _existing(db, create)
     try:
+        if adopt:
+            from babelwire.store import open_store
+
+            return Tracker(db, settings, store=open_store(db, adopt=True))
         return Tracker(db, settings)
     except (StoreError, ValueError) as exc:
         errors.print(f"[red]error:[/] {exc}")
@@ -220,6 +225,9 @@ def ingest(
     allow_private_hosts: Annotated[bool, typer.Option(
         "--allow-private-hosts", help="Also fetch URLs on loopback, private or link-local addresses.")] = False,
     json_output: JsonOption = False,
+    adopt_db: Annotated[bool, typer.Option(
+        "--adopt-db", help="Add babelwire's tables to a SQLite file or PostgreSQL database that already holds "
+                           "another program's tables (refused without this; their tables are left alone).")] = False,
 ) -> None:
     """Read articles, find their language and date, and link them into stories."""
     settings = _settings(config, encoder)
@@ -227,7 +235,7 @@ def ingest(
         settings = settings.replace(follow_feed_links=True)
     if allow_private_hosts:
         settings = settings.replace(allow_private_hosts=True)
-    with _open(db, settings, create=True) as tracker:
+    with _open(db, settings, create=True, adopt=adopt_db) as tracker:
         total = _count_local_inputs(inputs)
         columns = [SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
         with Progress(*columns, console=errors, transient=True, disable=json_output or not errors.is_terminal) as bar:

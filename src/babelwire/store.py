@@ -12,6 +12,7 @@ start-up: the store is the only state, and whatever a crash interrupts was never
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -361,9 +362,18 @@ def store_class(db: str | Path) -> type[Store]:
     return SQLiteStore
 
 
-def open_store(db: str | Path) -> Store:
-    """Open (creating or migrating as needed) the store ``db`` names: a PostgreSQL URL or a SQLite path."""
-    return store_class(db)(db)
+def open_store(db: str | Path, adopt: bool = False) -> Store:
+    """Open (creating or migrating as needed) the store ``db`` names: a PostgreSQL URL or a SQLite path.
+
+    A database holding another program's tables is refused unless ``adopt``: then babelwire adds its tables
+    beside them (``babelwire ingest --adopt-db``), provided none of their names is one babelwire uses.
+    """
+    return store_class(db)(db, adopt=adopt)
+
+
+#: the option that lets babelwire add its tables to another program's database (for messages)
+ADOPT_OPTION = "--adopt-db"
+_CREATED_NAME = re.compile(r"CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
 
 
 class Store(EntityIndexStore, OutletStore):
@@ -386,6 +396,8 @@ class Store(EntityIndexStore, OutletStore):
     path: str
     _db: Any
     _in_transaction = False
+    #: add babelwire's tables to a database holding another program's (see :func:`open_store`)
+    _adopt = False
 
     def __new__(cls, db: str | Path, *args: Any, **kwargs: Any) -> Store:
         # Store(db) stays the way to open a store: it picks the backend
@@ -466,9 +478,7 @@ class Store(EntityIndexStore, OutletStore):
     def _migrate(self) -> None:
         """Bring the schema to this version, one transaction per migration; refuse a newer schema."""
         target = len(self.migrations)
-        if self._read_schema_version() == 0 and (foreign := self._foreign_tables()):
-            raise StoreError(f"{self.path} is another program's database (tables {', '.join(foreign[:5])}), "
-                             "not a babelwire store: babelwire adds its tables only to a new or empty file")
+        self._check_foreign()
         while (version := self._read_schema_version()) < target:
             with self.transaction():
                 if self._read_schema_version() != version:
@@ -479,6 +489,30 @@ class Store(EntityIndexStore, OutletStore):
                 self._write_schema_version(version + 1)
         if version > target:
             raise StoreError(f"{self.path} has schema version {version}, newer than this babelwire ({target})")
+
+    def _check_foreign(self) -> None:
+        """Refuse another program's database unless asked to adopt it, and then if its names clash with ours."""
+        version = self._read_schema_version()
+        tables = self._foreign_tables()
+        if not tables or (version > 0 and {"meta", "articles"} <= set(tables)):
+            return  # new, empty, or babelwire's (adopted or not)
+        listed = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
+        if version > 0:  # its version number is the other program's, not a babelwire schema version
+            raise StoreError(f"{self.path} is another program's database (tables {listed}; it sets the schema "
+                             f"version to {version} itself): babelwire cannot add its tables to it")
+        if not self._adopt:
+            raise StoreError(f"{self.path} is another program's database (tables {listed}), not a babelwire store: "
+                             f"babelwire adds its tables only to a new or empty file, or to this one with "
+                             f"{ADOPT_OPTION}")
+        ours = {name.lower() for migration in self.migrations for name in _CREATED_NAME.findall(migration)}
+        clash = sorted(name for name in self._foreign_names() if name.lower() in ours)
+        if clash:
+            raise StoreError(f"cannot adopt {self.path}: it already has {', '.join(clash[:5])}, "
+                             "names babelwire's own tables and indexes use")
+
+    def _foreign_names(self) -> list[str]:
+        """Names of every table and index in a database babelwire has not set up yet."""
+        return self._foreign_tables()
 
     def close(self) -> None:
         """Close the connection."""
@@ -955,8 +989,9 @@ class SQLiteStore(Store):
 
     migrations = MIGRATIONS
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, adopt: bool = False):
         self.path = str(path)
+        self._adopt = adopt
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
@@ -1007,6 +1042,11 @@ class SQLiteStore(Store):
     def _foreign_tables(self) -> list[str]:
         rows = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                                 "ORDER BY name").fetchall()
+        return [row[0] for row in rows]
+
+    def _foreign_names(self) -> list[str]:
+        rows = self._db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') "
+                                "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
         return [row[0] for row in rows]
 
     def _write_schema_version(self, version: int) -> None:
