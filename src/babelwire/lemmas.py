@@ -8,6 +8,9 @@ Without simplemma, or for a language it lacks, a word is its own lemma and count
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 #: babelwire's codes as simplemma names them
@@ -89,24 +92,59 @@ def is_common_word(word: str, language: str) -> bool:
     return _fold(word, language) in table or (language == "de" and word in table)
 
 
-#: languages whose decoded dictionaries stay in memory at once: a story in a dozen languages must not decode
-#: one again for every article (Polish takes 6 s), while all 54 would hold several GB
-DICTIONARY_CACHE_SIZE = 12
+#: dictionary entries (over all languages) that stay decoded in memory at once, about 90 bytes each: a story's
+#: few languages are decoded once for all its articles (Polish, the largest with 3.7 M entries, takes 4-6 s),
+#: while every language of a multilingual store held 1.7 GB for 16 languages (issue 16: a server must stay
+#: under 1 GB). Past the budget the least recently used dictionaries are dropped (and decoded again when
+#: needed): lemmas and look-ups are the same either way, only slower when the languages change often
+DICTIONARY_BUDGET_ENTRIES = 4_000_000
+
+
+class _DictionaryBudget:
+    """A least-recently-used cache of decoded dictionaries bounded by their total entries (not their number);
+    the dictionary asked for last is always kept, however large."""
+
+    def __init__(self, load: Callable[[str], Mapping[str, str]], budget: int):
+        self._load = load
+        self.budget = budget
+        self._tables: OrderedDict[str, Mapping[str, str]] = OrderedDict()
+        self._lock = threading.Lock()  # one decoding at a time: two threads must not hold two copies
+
+    def __call__(self, code: str) -> Mapping[str, str]:
+        with self._lock:
+            table = self._tables.get(code)
+            if table is not None:
+                self._tables.move_to_end(code)
+                return table
+            table = self._load(code)
+            self._tables[code] = table
+            while len(self._tables) > 1 and sum(map(len, self._tables.values())) > self.budget:
+                self._tables.popitem(last=False)
+            return table
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._tables.clear()
+
+    def languages(self) -> list[str]:
+        """The languages decoded now, least recently used first."""
+        with self._lock:
+            return list(self._tables)
 
 
 @lru_cache(maxsize=1)
 def _shared_factory():  # -> simplemma's DefaultDictionaryFactory
-    """simplemma's process-wide dictionary factory, which ``lemmatize`` and ``is_known`` use too, with room
-    for :data:`DICTIONARY_CACHE_SIZE` languages (its own default keeps 8, and a second factory of ours would
-    decode every dictionary twice)."""
+    """simplemma's process-wide dictionary factory, which ``lemmatize`` and ``is_known`` use too, keeping
+    :data:`DICTIONARY_BUDGET_ENTRIES` decoded entries (its own cache keeps 8 languages, whatever their size,
+    and a second factory of ours would decode every dictionary twice)."""
     from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY as factory
 
-    factory._get_dictionary = lru_cache(maxsize=DICTIONARY_CACHE_SIZE)(factory._get_dictionary_uncached)
+    factory._get_dictionary = _DictionaryBudget(factory._get_dictionary_uncached, DICTIONARY_BUDGET_ENTRIES)
     return factory
 
 
-@lru_cache(maxsize=DICTIONARY_CACHE_SIZE)
-def _dictionary(code: str) -> dict[str, str] | None:
+def _dictionary(code: str) -> Mapping[str, str] | None:
+    """The decoded dictionary of a simplemma language (from the shared, bounded cache), or ``None``."""
     try:  # the dictionary itself: is_known() also answers True for proper names given in lower case
         return _shared_factory().get_dictionary(code)
     except (ImportError, ValueError, OSError):
