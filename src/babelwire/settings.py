@@ -140,6 +140,13 @@ class Settings:
     #: ``babelwire serve`` reads, in a background thread, the stories whose stored reading is missing or stale
     #: (stores built with ``read_at_ingest`` off, or by an older babelwire) and those ``POST /api/articles`` changed
     read_in_background: bool = True
+    #: seconds a story page waits for a reading that is not stored yet; past it the page is served without the
+    #: reading, saying it is being prepared, and the reading goes on. 0 waits for it however long it takes
+    #: (one reading takes seconds, and its first in a language also decodes that language's dictionary)
+    reading_wait_s: float = 0.0
+    #: threads computing the readings pages ask for (besides the background reader): each holds a story's
+    #: working memory, and the readings share one interpreter lock, so more rarely helps
+    page_reading_workers: int = 1
 
     # --- presentation ---
     #: the reader's languages, most preferred first (ISO 639-1): a story is titled by its headline in the
