@@ -705,8 +705,10 @@ def serve(
     import uvicorn
 
     from babelwire.api import create_app, local_host_names
+    from babelwire.process_memory import limit_malloc_arenas
 
     settings = _reader_settings(Settings.from_env(), lang)
+    limit_malloc_arenas(settings.serve_malloc_arenas)  # before the request threads start
     db = _existing(db, create=bool(admin_token))  # with the admin token the server can fill a new store
     try:
         web_app = create_app(db, admin_token=admin_token, settings=settings,
