@@ -108,6 +108,7 @@ class _DictionaryBudget:
         self._load = load
         self.budget = budget
         self._tables: OrderedDict[str, Mapping[str, str]] = OrderedDict()
+        self._sizes: dict[str, int] = {}  # entries of each dictionary decoded so far, kept or not
         self._lock = threading.Lock()  # one decoding at a time: two threads must not hold two copies
 
     def __call__(self, code: str) -> Mapping[str, str]:
@@ -116,11 +117,20 @@ class _DictionaryBudget:
             if table is not None:
                 self._tables.move_to_end(code)
                 return table
+            # make room first when the size is known (decoded before): two large ones never overlap again
+            self._evict(self._sizes.get(code, 0))
             table = self._load(code)
+            self._sizes[code] = len(table)
             self._tables[code] = table
-            while len(self._tables) > 1 and sum(map(len, self._tables.values())) > self.budget:
-                self._tables.popitem(last=False)
+            self._evict(0)
             return table
+
+    def _evict(self, coming: int) -> None:
+        """Drop the least recently used dictionaries until ``coming`` more entries fit (the last one stays)."""
+        while self._tables and sum(map(len, self._tables.values())) + coming > self.budget:
+            if not coming and len(self._tables) == 1:
+                return
+            self._tables.popitem(last=False)
 
     def cache_clear(self) -> None:
         with self._lock:
