@@ -13,6 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
+#: words whose answers each look-up below remembers (four caches; they held up to 700,000 words together,
+#: which a long-running server fills with every word it reads); a look-up again is microseconds
+WORD_CACHE_SIZE = 50_000
+
 #: babelwire's codes as simplemma names them
 _SIMPLEMMA_CODES = {"no": "nb"}
 
@@ -39,7 +43,7 @@ def _code(language: str) -> str | None:
     return code if code in _languages() else None
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def lemma(word: str, language: str) -> str:
     """The word's lemma in lower case (the word itself, folded, when it cannot be lemmatised)."""
     code = _code(language)
@@ -51,7 +55,7 @@ def lemma(word: str, language: str) -> str:
     return simplemma.lemmatize(folded, lang=code).casefold()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def proper_lemma(name: str, language: str) -> str | None:
     """The dictionary's base form of an inflected proper name (Zakopanem → Zakopane), or None when the
     dictionary gives no capitalised base form different from the name."""
@@ -64,7 +68,7 @@ def proper_lemma(name: str, language: str) -> str | None:
     return base if base != name and base[:1].isupper() else None
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def is_known_word(word: str, language: str) -> bool:
     """Whether the language's dictionary holds the word (True when there is no dictionary to ask)."""
     code = _code(language)
@@ -76,7 +80,7 @@ def is_known_word(word: str, language: str) -> bool:
     return simplemma.is_known(_fold(word, language) if language == "tr" else word, lang=code)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def is_common_word(word: str, language: str) -> bool:
     """Whether the dictionary holds the word as a common word: in lower case, or for German (which
     capitalises nouns) as written. False when there is no dictionary to ask.
