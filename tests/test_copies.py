@@ -140,3 +140,62 @@ def test_the_copies_migration_keeps_stored_articles(tmp_path: Path) -> None:
         assert article is not None and article.text == "some text" and article.story_id == 1
         assert article.copy_of is None and not store.check_consistency()
         assert store.find_duplicate(Article(title="t", text="other", id="a1")) == "a1"
+
+
+def test_near_copies_of_articles_stored_before_signatures_are_found(store_db: str, language_identifier) -> None:
+    """A store migrated from before schema version 3 holds its articles without MinHash signatures; the copy
+    detector signs them the first time it loads, so reprints of old articles are still found (issue 16)."""
+    from babelwire.copies import BACKFILL_DONE_KEY
+    from babelwire.encoders import HashingEncoder
+    from babelwire.settings import Settings
+    from babelwire.store import open_store
+
+    def tracker() -> Tracker:
+        return Tracker(store_db, Settings(encoder="hashing"), encoder=HashingEncoder(),
+                       language_identifier=language_identifier)
+
+    with tracker() as first:
+        first.add([_article(WIRE, "wire.example"), _article(OWN_REPORT, "own.example")])
+    with open_store(store_db) as store:  # what the v3 migration leaves: the column there, every value NULL
+        with store.transaction():
+            store._execute("UPDATE articles SET minhash = NULL")
+            store._execute("DELETE FROM meta WHERE key = ?", (BACKFILL_DONE_KEY,))
+        before = {aid: store.article(aid) for aid, _, _ in store.iter_copy_fingerprints()}
+        assert all(minhash is None for _, _, minhash in store.iter_copy_fingerprints())
+    with tracker() as second:
+        report = second.add([_article(REPRINT, "daily.example")])
+        assert (report.added, report.copies) == (0, 1)
+        wire_id = next(aid for aid, article in before.items() if article.source == "wire.example")
+        assert report.decisions == [] or all(d.article_id != wire_id for d in report.decisions)
+    with open_store(store_db) as store:
+        signed = {aid: minhash for aid, _, minhash in store.iter_copy_fingerprints()}
+        assert set(signed) == set(before) and all(signed.values())
+        assert store.get_meta(BACKFILL_DONE_KEY) == "1"
+        for aid, article in before.items():  # nothing else of the stored articles changed
+            after = store.article(aid)
+            assert (after.text, after.title, after.story_id, after.content_hash) == (
+                article.text, article.title, article.story_id, article.content_hash)
+
+
+def test_a_pre_v3_sqlite_store_is_signed_in_batches(tmp_path: Path) -> None:
+    from babelwire.copies import BACKFILL_DONE_KEY, backfill_signatures
+
+    old = tmp_path / "v2.db"
+    with sqlite3.connect(old) as connection:  # schema version 2: no minhash column yet
+        connection.executescript(MIGRATIONS[0] + ";" + MIGRATIONS[1])
+        connection.execute("INSERT INTO stories VALUES (1, 't', '2026-01-01', '2026-01-01', NULL)")
+        for number, text in enumerate([WIRE, OWN_REPORT, "too short to shingle"]):
+            connection.execute(
+                "INSERT INTO articles (id, origin, title, text, language, language_confidence, published_source, "
+                "published_reliable, ingested_at, content_hash, story_id) "
+                "VALUES (?, 'x.txt', 't', ?, 'en', 1.0, 'none', 0, '2026-01-01', ?, 1)",
+                (f"a{number}", text, f"h{number}"),
+            )
+        connection.execute("PRAGMA user_version=2")
+    with Store(old) as store:
+        detector = MinHashCopyDetector()
+        assert backfill_signatures(store, detector, batch_size=1) == 2  # the short text stays unsigned
+        assert backfill_signatures(store, detector) == 0 and store.get_meta(BACKFILL_DONE_KEY) == "1"
+        detector.load(store.iter_copy_fingerprints())
+        match = detector.match(detector.fingerprint(_article(REPRINT, "daily.example")))
+        assert match is not None and match.original_id == "a0"

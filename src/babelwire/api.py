@@ -37,7 +37,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import babelwire
@@ -49,6 +49,7 @@ from babelwire.reader_languages import reader_languages
 from babelwire.readers.base import ReadError, Source
 from babelwire.readers.jsonl import JsonlReader, article_from_record, parse_json
 from babelwire.settings import MAX_OFFSET, MAX_QUERY_CHARS, Settings
+from babelwire.store_failures import describe_store_failure
 from babelwire.translate import Translator
 from babelwire.types import Article, IngestProblem
 from babelwire.web import CatalogDep
@@ -464,8 +465,13 @@ def create_app(
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(HeadAsGet)
 
+    store_name = catalog.store_name
+
     async def server_error(request: Request, exc: Exception) -> Response:
         # Starlette answers unhandled errors outside every middleware: add the fixed headers here
+        failure = describe_store_failure(exc, store_name)
+        if failure is not None:  # a full or damaged store: say so, and that it is not this request's fault
+            return JSONResponse({"detail": failure}, status_code=503, headers=headers)
         return PlainTextResponse("Internal Server Error", status_code=500, headers=headers)
 
     app.add_exception_handler(Exception, server_error)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 import babelwire
 from babelwire import views
@@ -19,11 +20,34 @@ from babelwire.langid import language_name
 from babelwire.language_names import UnknownLanguageError, language_code
 from babelwire.settings import Settings, default_db_path
 from babelwire.store import StoreError, is_postgres_url
+from babelwire.store_failures import describe_store_failure
 from babelwire.tracker import Tracker
 from babelwire.types import IngestReport
 
+#: the store the running command named (for messages about it; see _StoreFailures)
+_store_in_use: list[str] = []
+
+
+class _StoreFailures(TyperGroup):
+    """Runs every command so that a full or damaged store is one line naming it (exit status 2), not a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):  # a command that already said why it stopped
+            raise
+        except Exception as exc:
+            store = _store_in_use[-1] if _store_in_use else default_db_path()
+            message = describe_store_failure(exc, store)
+            if message is None:
+                raise
+            errors.print(f"[red]error:[/] {escape(message)}", highlight=False)
+            raise typer.Exit(2) from exc
+
+
 app = typer.Typer(
-    help="babelwire: track news stories across languages.", no_args_is_help=True, add_completion=False
+    help="babelwire: track news stories across languages.", no_args_is_help=True, add_completion=False,
+    cls=_StoreFailures,
 )
 #: the width of tables written to a file or a pipe, where no terminal says how wide to be: wide enough
 #: that a row stays one line (titles longer than their column end in an ellipsis rather than wrap)
@@ -146,16 +170,27 @@ def _existing(db: str | None, create: bool = False) -> str:
     missing file is a mistyped path, not an empty store.
     """
     db = db or default_db_path()
+    if is_postgres_url(db):
+        from babelwire.store_postgres import redact
+
+        _store_in_use.append(redact(db))
+    else:
+        _store_in_use.append(db)
     if not create and not is_postgres_url(db) and not Path(db).exists():
         errors.print(f"[red]error:[/] no store at {db} (babelwire ingest or backfill creates one)", highlight=False)
         raise typer.Exit(2)
     return db
 
 
-def _open(db: str | None, settings: Settings, create: bool = False) -> Tracker:
-    """A tracker over the store ``--db`` names: a SQLite path or a PostgreSQL URL (see ``open_store``)."""
+def _open(db: str | None, settings: Settings, create: bool = False, adopt: bool = False) -> Tracker:
+    """A tracker over the store ``--db`` names: a SQLite path or a PostgreSQL URL (see ``open_store``); with
+    ``adopt`` babelwire may add its tables to another program's database."""
     db = _existing(db, create)
     try:
+        if adopt:
+            from babelwire.store import open_store
+
+            return Tracker(db, settings, store=open_store(db, adopt=True))
         return Tracker(db, settings)
     except (StoreError, ValueError) as exc:
         errors.print(f"[red]error:[/] {exc}")
@@ -220,6 +255,9 @@ def ingest(
     allow_private_hosts: Annotated[bool, typer.Option(
         "--allow-private-hosts", help="Also fetch URLs on loopback, private or link-local addresses.")] = False,
     json_output: JsonOption = False,
+    adopt_db: Annotated[bool, typer.Option(
+        "--adopt-db", help="Add babelwire's tables to a SQLite file or PostgreSQL database that already holds "
+                           "another program's tables (refused without this; their tables are left alone).")] = False,
 ) -> None:
     """Read articles, find their language and date, and link them into stories."""
     settings = _settings(config, encoder)
@@ -227,7 +265,7 @@ def ingest(
         settings = settings.replace(follow_feed_links=True)
     if allow_private_hosts:
         settings = settings.replace(allow_private_hosts=True)
-    with _open(db, settings, create=True) as tracker:
+    with _open(db, settings, create=True, adopt=adopt_db) as tracker:
         total = _count_local_inputs(inputs)
         columns = [SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
         with Progress(*columns, console=errors, transient=True, disable=json_output or not errors.is_terminal) as bar:
@@ -720,8 +758,10 @@ def serve(
     import uvicorn
 
     from babelwire.api import create_app, local_host_names
+    from babelwire.process_memory import limit_malloc_arenas
 
     settings = _reader_settings(Settings.from_env(), lang)
+    limit_malloc_arenas(settings.serve_malloc_arenas)  # before the request threads start
     db = _existing(db, create=bool(admin_token))  # with the admin token the server can fill a new store
     try:
         web_app = create_app(db, admin_token=admin_token, settings=settings,

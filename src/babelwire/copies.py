@@ -23,11 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from babelwire.types import Article
+
+if TYPE_CHECKING:
+    from babelwire.store import Store
 
 _WORD = re.compile(r"\w+")
 _SEED = 1  # fixed: signatures are stored, so the permutations must never change
@@ -150,3 +153,37 @@ class MinHashCopyDetector:
             num_perm=self.num_perm, seed=_SEED, hashvalues=values, permutations=self._template.permutations,
             scheme=self._template.scheme,
         )
+
+
+#: the store's meta key that says every original stored before schema version 3 has its signature
+BACKFILL_DONE_KEY = "copies.signatures_backfilled"
+#: articles read and signed per transaction: memory stays bounded however large the store
+BACKFILL_BATCH = 256
+
+
+def backfill_signatures(store: Store, detector: CopyDetector, batch_size: int = BACKFILL_BATCH) -> int:
+    """Sign the stored originals that have no MinHash signature, once per store; how many got one.
+
+    Stores migrated from before schema version 3 (which added signatures) hold their articles unsigned, and
+    an unsigned article is only found again by its exact text: without this, near-copies of every old article
+    are missed. Texts too short to shingle stay unsigned; a meta key records that the pass was made, so it is
+    not repeated for them.
+    """
+    if store.get_meta(BACKFILL_DONE_KEY):
+        return 0
+    signed = 0
+    after = -1
+    while rows := store.unsigned_originals(after, batch_size):
+        signatures = []
+        for key, article_id, text in rows:
+            minhash = detector.fingerprint(Article(title="", text=text, id=article_id)).minhash_bytes()
+            if minhash is not None:
+                signatures.append((key, minhash))
+        if signatures:
+            with store.transaction():
+                store.set_signatures(signatures)
+            signed += len(signatures)
+        after = rows[-1][0]
+    with store.transaction():
+        store.set_meta(BACKFILL_DONE_KEY, "1")
+    return signed

@@ -8,7 +8,14 @@ Without simplemma, or for a language it lacks, a word is its own lemma and count
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from functools import lru_cache
+
+#: words whose answers each look-up below remembers (four caches; they held up to 700,000 words together,
+#: which a long-running server fills with every word it reads); a look-up again is microseconds
+WORD_CACHE_SIZE = 50_000
 
 #: babelwire's codes as simplemma names them
 _SIMPLEMMA_CODES = {"no": "nb"}
@@ -36,7 +43,7 @@ def _code(language: str) -> str | None:
     return code if code in _languages() else None
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def lemma(word: str, language: str) -> str:
     """The word's lemma in lower case (the word itself, folded, when it cannot be lemmatised)."""
     code = _code(language)
@@ -48,7 +55,7 @@ def lemma(word: str, language: str) -> str:
     return simplemma.lemmatize(folded, lang=code).casefold()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def proper_lemma(name: str, language: str) -> str | None:
     """The dictionary's base form of an inflected proper name (Zakopanem → Zakopane), or None when the
     dictionary gives no capitalised base form different from the name."""
@@ -61,7 +68,7 @@ def proper_lemma(name: str, language: str) -> str | None:
     return base if base != name and base[:1].isupper() else None
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def is_known_word(word: str, language: str) -> bool:
     """Whether the language's dictionary holds the word (True when there is no dictionary to ask)."""
     code = _code(language)
@@ -73,7 +80,7 @@ def is_known_word(word: str, language: str) -> bool:
     return simplemma.is_known(_fold(word, language) if language == "tr" else word, lang=code)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def is_common_word(word: str, language: str) -> bool:
     """Whether the dictionary holds the word as a common word: in lower case, or for German (which
     capitalises nouns) as written. False when there is no dictionary to ask.
@@ -89,24 +96,69 @@ def is_common_word(word: str, language: str) -> bool:
     return _fold(word, language) in table or (language == "de" and word in table)
 
 
-#: languages whose decoded dictionaries stay in memory at once: a story in a dozen languages must not decode
-#: one again for every article (Polish takes 6 s), while all 54 would hold several GB
-DICTIONARY_CACHE_SIZE = 12
+#: dictionary entries (over all languages) that stay decoded in memory at once, about 90 bytes each: a story's
+#: few languages are decoded once for all its articles (Polish, the largest with 3.7 M entries, takes 4-6 s),
+#: while every language of a multilingual store held 1.7 GB for 16 languages (issue 16: a server must stay
+#: under 1 GB). Past the budget the least recently used dictionaries are dropped (and decoded again when
+#: needed): lemmas and look-ups are the same either way, only slower when the languages change often
+DICTIONARY_BUDGET_ENTRIES = 4_000_000
+
+
+class _DictionaryBudget:
+    """A least-recently-used cache of decoded dictionaries bounded by their total entries (not their number);
+    the dictionary asked for last is always kept, however large."""
+
+    def __init__(self, load: Callable[[str], Mapping[str, str]], budget: int):
+        self._load = load
+        self.budget = budget
+        self._tables: OrderedDict[str, Mapping[str, str]] = OrderedDict()
+        self._sizes: dict[str, int] = {}  # entries of each dictionary decoded so far, kept or not
+        self._lock = threading.Lock()  # one decoding at a time: two threads must not hold two copies
+
+    def __call__(self, code: str) -> Mapping[str, str]:
+        with self._lock:
+            table = self._tables.get(code)
+            if table is not None:
+                self._tables.move_to_end(code)
+                return table
+            # make room first when the size is known (decoded before): two large ones never overlap again
+            self._evict(self._sizes.get(code, 0))
+            table = self._load(code)
+            self._sizes[code] = len(table)
+            self._tables[code] = table
+            self._evict(0)
+            return table
+
+    def _evict(self, coming: int) -> None:
+        """Drop the least recently used dictionaries until ``coming`` more entries fit (the last one stays)."""
+        while self._tables and sum(map(len, self._tables.values())) + coming > self.budget:
+            if not coming and len(self._tables) == 1:
+                return
+            self._tables.popitem(last=False)
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._tables.clear()
+
+    def languages(self) -> list[str]:
+        """The languages decoded now, least recently used first."""
+        with self._lock:
+            return list(self._tables)
 
 
 @lru_cache(maxsize=1)
 def _shared_factory():  # -> simplemma's DefaultDictionaryFactory
-    """simplemma's process-wide dictionary factory, which ``lemmatize`` and ``is_known`` use too, with room
-    for :data:`DICTIONARY_CACHE_SIZE` languages (its own default keeps 8, and a second factory of ours would
-    decode every dictionary twice)."""
+    """simplemma's process-wide dictionary factory, which ``lemmatize`` and ``is_known`` use too, keeping
+    :data:`DICTIONARY_BUDGET_ENTRIES` decoded entries (its own cache keeps 8 languages, whatever their size,
+    and a second factory of ours would decode every dictionary twice)."""
     from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY as factory
 
-    factory._get_dictionary = lru_cache(maxsize=DICTIONARY_CACHE_SIZE)(factory._get_dictionary_uncached)
+    factory._get_dictionary = _DictionaryBudget(factory._get_dictionary_uncached, DICTIONARY_BUDGET_ENTRIES)
     return factory
 
 
-@lru_cache(maxsize=DICTIONARY_CACHE_SIZE)
-def _dictionary(code: str) -> dict[str, str] | None:
+def _dictionary(code: str) -> Mapping[str, str] | None:
+    """The decoded dictionary of a simplemma language (from the shared, bounded cache), or ``None``."""
     try:  # the dictionary itself: is_known() also answers True for proper names given in lower case
         return _shared_factory().get_dictionary(code)
     except (ImportError, ValueError, OSError):

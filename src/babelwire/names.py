@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babelwire import lang
@@ -149,7 +149,7 @@ def inflection_stems(token: str, language: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
-@cache
+@lru_cache(maxsize=50_000)  # bounded: a server reads new words for as long as it runs
 def token_keys(token: str, language: str) -> frozenset[str]:
     """Every key of one token: plain and language spelling, of the token and of its base forms."""
     keys = set()

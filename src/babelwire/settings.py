@@ -137,6 +137,9 @@ class Settings:
     ingest_batch_size: int = 32
     #: files or downloads larger than this are refused with a clear error
     max_input_bytes: int = 64 * 1024 * 1024
+    #: a compressed input (a ``.warc.gz`` record) inflating to more than this many times its compressed size is
+    #: refused as a decompression bomb (news HTML compresses 5-10 times; zeros 1000 times)
+    max_decompression_ratio: float = 100.0
     #: articles with less text than this are refused as empty
     min_text_chars: int = 20
     #: seconds each network read may wait
@@ -156,6 +159,16 @@ class Settings:
     #: ``babelwire serve`` reads, in a background thread, the stories whose stored reading is missing or stale
     #: (stores built with ``read_at_ingest`` off, or by an older babelwire) and those ``POST /api/articles`` changed
     read_in_background: bool = True
+    #: seconds a story page waits for a reading that is not stored yet; past it the page is served without the
+    #: reading, saying it is being prepared, and the reading goes on. 0 waits for it however long it takes
+    #: (one reading takes seconds, and its first in a language also decodes that language's dictionary)
+    reading_wait_s: float = 0.0
+    #: threads computing the readings pages ask for (besides the background reader): each holds a story's
+    #: working memory, and the readings share one interpreter lock, so more rarely helps
+    page_reading_workers: int = 1
+    #: glibc allocator arenas ``babelwire serve`` keeps (``babelwire.process_memory``): its request threads each
+    #: kept their own, holding ~0.8 GB of freed memory under load; 0 leaves glibc's default (8 per core)
+    serve_malloc_arenas: int = 2
 
     # --- presentation ---
     #: the reader's languages, most preferred first (ISO 639-1): a story is titled by its headline in the

@@ -50,6 +50,12 @@ MIN_SENTENCE_CHARS = 25
 #: characters of title + text compared as character 4-grams (the lexical overlap feature)
 GRAM_CHARS = 3000
 GRAM_SIZE = 4
+#: characters of an article's text a profile reads (sentences, names, numbers), like the encoder's token cap:
+#: what the features use lies in the first few thousand, and a 1 MB article took 8 s to compare whole
+PROFILE_CHARS = 20_000
+#: characters of one chunk given to the encoder: past its 512 tokens nothing is read anyway, and one sentence
+#: of 1 MB (no breaks) would otherwise be tokenized whole
+MAX_CHUNK_TEXT = 8 * CHUNK_CHARS
 
 _CYRILLIC = dict(zip(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
@@ -81,8 +87,10 @@ def name_keys(text: str) -> frozenset[str]:
         word = match.group(1)
         if not word[0].isupper():
             continue
-        before = text[: match.start()].rstrip()
-        if not before or before[-1] in ".!?:;\"«»„“”—–-\n":
+        start = match.start()
+        while start and text[start - 1].isspace():  # the character before, past spaces (no copy of the prefix)
+            start -= 1
+        if not start or text[start - 1] in ".!?:;\"«»„“”—–-\n":
             continue  # a sentence opener says nothing about names
         key = latin_key(word)[:5]
         if len(key) >= 3:
@@ -166,8 +174,8 @@ class Profiler:
         plans = []
         for article in articles:
             language = article.language if article.language != UNDETERMINED else "en"
-            sentences = article.sentences or split_sentences(article.text, language)
-            chunks = _chunks(article, sentences)
+            sentences = article.sentences or split_sentences(article.text[:PROFILE_CHARS], language)
+            chunks = [chunk[:MAX_CHUNK_TEXT] for chunk in _chunks(article, sentences)]
             picked = [s[:SENTENCE_CHARS] for s in sentences if len(s) >= MIN_SENTENCE_CHARS][:MAX_SENTENCES]
             start = len(texts)
             texts.extend(chunks)
@@ -181,7 +189,7 @@ class Profiler:
             chunk_vectors = vectors[start : start + n_chunks]
             sentence_vectors = vectors[start + n_chunks : start + n_chunks + n_sentences]
             title = vectors[start + n_chunks + n_sentences] if has_title else None
-            full = f"{article.title}\n{article.text}"
+            full = f"{article.title}\n{article.text[:PROFILE_CHARS]}"
             profiles.append(TextProfile(
                 language=article.language,
                 lead=chunk_vectors[0],

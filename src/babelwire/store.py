@@ -12,6 +12,7 @@ start-up: the store is the only state, and whatever a crash interrupts was never
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -25,6 +26,7 @@ from urllib.parse import urldefrag
 import numpy as np
 
 from babelwire.store_entities import EntityIndexStore
+from babelwire.store_failures import describe_store_failure
 from babelwire.store_outlets import OutletStore
 from babelwire.store_sources import SourceStore
 from babelwire.store_watchlists import WatchlistStore
@@ -378,9 +380,18 @@ def store_class(db: str | Path) -> type[Store]:
     return SQLiteStore
 
 
-def open_store(db: str | Path) -> Store:
-    """Open (creating or migrating as needed) the store ``db`` names: a PostgreSQL URL or a SQLite path."""
-    return store_class(db)(db)
+def open_store(db: str | Path, adopt: bool = False) -> Store:
+    """Open (creating or migrating as needed) the store ``db`` names: a PostgreSQL URL or a SQLite path.
+
+    A database holding another program's tables is refused unless ``adopt``: then babelwire adds its tables
+    beside them (``babelwire ingest --adopt-db``), provided none of their names is one babelwire uses.
+    """
+    return store_class(db)(db, adopt=adopt)
+
+
+#: the option that lets babelwire add its tables to another program's database (for messages)
+ADOPT_OPTION = "--adopt-db"
+_CREATED_NAME = re.compile(r"CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
 
 
 class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
@@ -403,6 +414,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
     path: str
     _db: Any
     _in_transaction = False
+    #: add babelwire's tables to a database holding another program's (see :func:`open_store`)
+    _adopt = False
 
     def __new__(cls, db: str | Path, *args: Any, **kwargs: Any) -> Store:
         # Store(db) stays the way to open a store: it picks the backend
@@ -471,6 +484,10 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
             self._db.close()
             if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
                 raise StoreError(f"cannot write to {self.path} (read-only): {exc}") from exc
+            if "not a database" in str(exc):  # a file of something else, or one damaged in its header
+                raise StoreError(f"{self.path} is not a babelwire store (or it is damaged): {exc}") from exc
+            if (failure := describe_store_failure(exc, self.path)) is not None:  # full or damaged
+                raise StoreError(failure) from exc
             raise StoreError(f"{self.path} is not a babelwire store: {exc}") from exc
         except BaseException:
             self._db.close()
@@ -479,12 +496,7 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
     def _migrate(self) -> None:
         """Bring the schema to this version, one transaction per migration; refuse a newer schema."""
         target = len(self.migrations)
-        # tables seen with version 0 may be another process's first migration committed between the two reads
-        # (it writes its tables and version 1 in one transaction): only a version still 0 after them is foreign
-        foreign = self._foreign_tables() if self._read_schema_version() == 0 else []
-        if foreign and self._read_schema_version() == 0:
-            raise StoreError(f"{self.path} is another program's database (tables {', '.join(foreign[:5])}), "
-                             "not a babelwire store: babelwire adds its tables only to a new or empty file")
+        self._check_foreign()
         while (version := self._read_schema_version()) < target:
             with self.transaction():
                 if self._read_schema_version() != version:
@@ -495,6 +507,34 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
                 self._write_schema_version(version + 1)
         if version > target:
             raise StoreError(f"{self.path} has schema version {version}, newer than this babelwire ({target})")
+
+    def _check_foreign(self) -> None:
+        """Refuse another program's database unless asked to adopt it, and then if its names clash with ours."""
+        version = self._read_schema_version()
+        tables = self._foreign_tables()
+        if not tables or (version > 0 and {"meta", "articles"} <= set(tables)):
+            return  # new, empty, or babelwire's (adopted or not)
+        if version == 0 and self._read_schema_version() > 0:
+            # another process's first migration (its tables and version 1 in one transaction) committed between
+            # the two reads: the tables are babelwire's own
+            return
+        listed = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
+        if version > 0:  # its version number is the other program's, not a babelwire schema version
+            raise StoreError(f"{self.path} is another program's database (tables {listed}; it sets the schema "
+                             f"version to {version} itself): babelwire cannot add its tables to it")
+        if not self._adopt:
+            raise StoreError(f"{self.path} is another program's database (tables {listed}), not a babelwire store: "
+                             f"babelwire adds its tables only to a new or empty file, or to this one with "
+                             f"{ADOPT_OPTION}")
+        ours = {name.lower() for migration in self.migrations for name in _CREATED_NAME.findall(migration)}
+        clash = sorted(name for name in self._foreign_names() if name.lower() in ours)
+        if clash:
+            raise StoreError(f"cannot adopt {self.path}: it already has {', '.join(clash[:5])}, "
+                             "names babelwire's own tables and indexes use")
+
+    def _foreign_names(self) -> list[str]:
+        """Names of every table and index in a database babelwire has not set up yet."""
+        return self._foreign_tables()
 
     def close(self) -> None:
         """Close the connection."""
@@ -597,6 +637,20 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         rows = self._execute("SELECT id, content_hash, minhash FROM articles WHERE copy_of IS NULL ORDER BY seq")
         for row in rows:
             yield row[0], row[1], None if row[2] is None else bytes(row[2])
+
+    def unsigned_originals(self, after: int, limit: int) -> list[tuple[int, str, str]]:
+        """``(key, id, text)`` of up to ``limit`` stored originals after key ``after`` without a MinHash signature
+        (stored before schema version 3, or too short to shingle), in key order."""
+        rows = self._execute(
+            "SELECT seq, id, text FROM articles WHERE copy_of IS NULL AND minhash IS NULL AND seq > ? "
+            "ORDER BY seq LIMIT ?", (after, limit),
+        )
+        return [(int(row[0]), row[1], row[2]) for row in rows]
+
+    def set_signatures(self, signatures: Sequence[tuple[int, bytes]]) -> None:
+        """Store MinHash signatures by article key, only where none is stored (nothing stored is replaced)."""
+        self._executemany("UPDATE articles SET minhash = ? WHERE seq = ? AND minhash IS NULL",
+                          [(signature, key) for key, signature in signatures])
 
     def article_story_id(self, article_id: str) -> int | None:
         """The story an article is in."""
@@ -957,8 +1011,9 @@ class SQLiteStore(Store):
 
     migrations = MIGRATIONS
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, adopt: bool = False):
         self.path = str(path)
+        self._adopt = adopt
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
@@ -1009,6 +1064,11 @@ class SQLiteStore(Store):
     def _foreign_tables(self) -> list[str]:
         rows = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                                 "ORDER BY name").fetchall()
+        return [row[0] for row in rows]
+
+    def _foreign_names(self) -> list[str]:
+        rows = self._db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') "
+                                "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
         return [row[0] for row in rows]
 
     def _write_schema_version(self, version: int) -> None:

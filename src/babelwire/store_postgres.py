@@ -287,8 +287,9 @@ class PostgresStore(Store):
     _same = "IS NOT DISTINCT FROM"
     _differs = "IS DISTINCT FROM"
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, adopt: bool = False):
         self.path = redact(url)
+        self._adopt = adopt
         self._own_commits = 0  # this connection's bumps of the data version, which it does not report
         try:
             import psycopg
@@ -342,6 +343,17 @@ class PostgresStore(Store):
         if not exists:
             return 0  # an empty database
         return int(self._db.execute("SELECT schema_version FROM babelwire_state").fetchone()[0])
+
+    def _foreign_tables(self) -> list[str]:
+        rows = self._db.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                "WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() ORDER BY c.relname")
+        return [row[0] for row in rows]
+
+    def _foreign_names(self) -> list[str]:
+        rows = self._db.execute("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                "WHERE c.relkind IN ('r', 'p', 'i') AND n.nspname = current_schema() "
+                                "ORDER BY c.relname")
+        return [row[0] for row in rows]
 
     def _write_schema_version(self, version: int) -> None:
         self._db.execute("UPDATE babelwire_state SET schema_version = %s", (version,))

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babelwire.analysis import Components, Stage, build_stages, run_stages
-from babelwire.copies import CopyDetector, Fingerprint, MinHashCopyDetector
+from babelwire.copies import CopyDetector, Fingerprint, MinHashCopyDetector, backfill_signatures
 from babelwire.dates import linking_interval
 from babelwire.encoders import Encoder, make_encoder
 from babelwire.index import Interval, UsearchIndex, VectorIndex
@@ -153,6 +153,7 @@ class Tracker:
         """Syndicated-copy detection over the stored originals, rebuilt from the store on first use."""
         if self._copy_detector is None:
             detector = self.copy_detector_factory(self.settings)
+            backfill_signatures(self.store, detector)  # articles stored before signatures were (schema v3)
             detector.load(self.store.iter_copy_fingerprints())
             self._copy_detector = detector
         return self._copy_detector

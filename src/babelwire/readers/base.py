@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,11 +113,44 @@ def _is_utf16(sample: bytes) -> bool:
 _COMMON_LEGACY = frozenset({"cp1252", "cp1251", "cp1250", "gb18030", "big5", "shift_jis", "euc_kr", "koi8_r"})
 
 
-def decode_text(data: bytes, declared: str | None = None) -> str:
+#: a well-formed multi-byte UTF-8 sequence (no overlongs, no surrogates)
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+#: a file whose bytes outside ASCII are at least this share well-formed UTF-8 (and not all) mixes encodings:
+#: a legacy code page forms such sequences only by chance (Ukrainian cp1251 "Ві" is C2 B3), in a few percent
+MIXED_UTF8_SHARE = 0.1
+MIXED_ENCODINGS = "mixed encodings"
+
+
+def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 read as cp1252 (latin-1 for the five it leaves undefined)."""
+    bad = error.object[error.start:error.end]
+    return "".join(bytes([byte]).decode("cp1252", errors="ignore") or chr(byte) for byte in bad), error.end
+
+
+codecs.register_error("babelwire-cp1252", _cp1252_fallback)
+
+
+def _mixed_utf8(data: bytes) -> tuple[str, int] | None:
+    """Text of a file that is mostly UTF-8 with stretches in a legacy encoding, and how many bytes were not
+    UTF-8; ``None`` when the UTF-8 in it looks like chance."""
+    non_ascii = sum(1 for byte in data if byte >= 0x80)
+    sequences = _UTF8_SEQUENCE.findall(data)
+    utf8_bytes = sum(map(len, sequences))
+    if len(sequences) < 2 or utf8_bytes < MIXED_UTF8_SHARE * non_ascii:
+        return None
+    return data.decode("utf-8", errors="babelwire-cp1252"), non_ascii - utf8_bytes
+
+
+def decode_text(data: bytes, declared: str | None = None, notes: list[str] | None = None) -> str:
     """Decode bytes to text: UTF-8 (with or without BOM), a declared charset, else detected.
 
-    Raises :class:`ReadError` for empty input, binary content or bytes that fit
-    no encoding.
+    A file mixing UTF-8 and a legacy encoding is read as UTF-8 with its other bytes as cp1252 (the usual
+    mix: a UTF-8 page with a pasted Windows paragraph), and a note saying so is appended to ``notes``
+    rather than leaving mojibake in silence. Raises :class:`ReadError` for empty input, binary content
+    or bytes that fit no encoding.
     """
     if not data.strip():
         raise ReadError("empty input")
@@ -130,6 +165,13 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_utf8(data.removeprefix(codecs.BOM_UTF8))
+    if mixed is not None:
+        text, legacy = mixed
+        if notes is not None:
+            notes.append(f"{MIXED_ENCODINGS}: decoded as UTF-8, with {legacy:,} bytes that are not UTF-8 "
+                         "read as cp1252; check the text")
+        return text
     if declared:
         try:
             return data.decode(declared)

@@ -40,12 +40,13 @@ def find_publication_date(html: str, url: str | None) -> PublishedDate | None:
     return make_date(guessed, DateSource.HTML_TEXT, reliable=False) if guessed else None
 
 
-def decode_html(data: bytes, declared: str | None = None) -> str:
-    """Decode an HTML page: the ``declared`` charset (an HTTP header's) wins over the page's ``<meta charset>``."""
+def decode_html(data: bytes, declared: str | None = None, notes: list[str] | None = None) -> str:
+    """Decode an HTML page: the ``declared`` charset (an HTTP header's) wins over the page's ``<meta charset>``;
+    a note on mixed encodings goes to ``notes`` (see :func:`decode_text`)."""
     if not declared:
         found = _META_CHARSET.search(data[:4096])
         declared = found.group(1).decode("ascii") if found else None
-    return decode_text(data, declared)
+    return decode_text(data, declared, notes)
 
 
 def extract_html(html: str, origin: str, url: str | None = None) -> Article:
@@ -82,4 +83,8 @@ class HtmlReader:
         return any(marker in lowered for marker in _HTML_MARKERS)
 
     def read(self, source: Source, settings: Settings) -> Iterator[ReadResult]:
-        yield extract_html(decode_html(source.read_bytes(settings.max_input_bytes)), source.origin, source.url)
+        notes: list[str] = []
+        article = extract_html(decode_html(source.read_bytes(settings.max_input_bytes), notes=notes),
+                               source.origin, source.url)
+        article.notes.extend(notes)
+        yield article

@@ -104,5 +104,8 @@ class TextReader:
         return True  # the fallback for any text input
 
     def read(self, source: Source, settings: Settings) -> Iterator[ReadResult]:
-        content = decode_text(source.read_bytes(settings.max_input_bytes))
-        yield parse_text_article(content, source.origin)
+        notes: list[str] = []
+        content = decode_text(source.read_bytes(settings.max_input_bytes), notes=notes)
+        article = parse_text_article(content, source.origin)
+        article.notes.extend(notes)
+        yield article

@@ -52,17 +52,45 @@ _SHORT = ("truncated", "payload shorter than declared")
 MAX_HEADER_LINE = 256 * 1024
 
 
-def _line_capped_reader(handle: BinaryIO):  # -> warcio DecompressingBufferedReader
-    """warcio's decompressing reader whose ``readline`` stops at :data:`MAX_HEADER_LINE` bytes and raises."""
+#: decompressed bytes of one record from which its decompression ratio is checked (small records of
+#: repeated markup may compress well beyond any ratio)
+RATIO_FLOOR = 1 << 20
+
+
+class DecompressionBomb(ValueError):
+    """A record inflates beyond ``max_decompression_ratio`` times the compressed bytes it was read from."""
+
+
+def _line_capped_reader(handle: BinaryIO, max_ratio: float = 0):  # -> warcio DecompressingBufferedReader
+    """warcio's decompressing reader whose ``readline`` stops at :data:`MAX_HEADER_LINE` bytes and raises,
+    and whose inflating stops with :class:`DecompressionBomb` once the record being read (counted from
+    :meth:`start_record`) inflates more than ``max_ratio`` times (0: no limit)."""
     from warcio.bufferedreaders import DecompressingBufferedReader
 
     class LineCappedReader(DecompressingBufferedReader):
+        compressed = 0
+        inflated = 0
+
+        def start_record(self) -> None:
+            self.compressed = self.inflated = 0
+
         def readline(self, length: int | None = None) -> bytes:
             cap = MAX_HEADER_LINE if not length else min(length, MAX_HEADER_LINE)
             line = super().readline(cap)
             if len(line) >= MAX_HEADER_LINE and not line.endswith(b"\n"):
                 raise ValueError(f"a header line over {MAX_HEADER_LINE:,} bytes")
             return line
+
+        def _decompress(self, data: bytes) -> bytes:
+            if self.decompressor is None or not data:
+                return super()._decompress(data)
+            inflated = super()._decompress(data)
+            self.compressed += len(data)
+            self.inflated += len(inflated)
+            if max_ratio and self.inflated > RATIO_FLOOR and self.inflated > max_ratio * self.compressed:
+                raise DecompressionBomb(f"over max_decompression_ratio {max_ratio:g}: {self.inflated:,} bytes "
+                                        f"from {self.compressed:,}")
+            return inflated
 
     return LineCappedReader(handle)
 
@@ -175,11 +203,13 @@ class _WarcScan:
 
         self.handle.seek(start)
         records = WARCIterator(self.handle)
-        records.reader = _line_capped_reader(records.fh)  # before the first read: bounded header lines
+        # before the first read: bounded header lines and decompression
+        records.reader = _line_capped_reader(records.fh, self.settings.max_decompression_ratio)
         floor = start  # inside a damaged gzip member warcio's offsets can step back: never follow them there
         while True:
             # where the next record starts, once the last one is read to its end
             offset = max(records.offset, floor)
+            records.reader.start_record()
             try:
                 record = next(records, None)
             except Exception as exc:  # warcio raises all kinds on damaged input, and its iterator ends there
@@ -278,7 +308,10 @@ class _WarcScan:
             return _SHORT
         url = record.rec_headers.get_header("WARC-Target-URI") or None
         try:
-            article = extract_html(decode_html(payload, _charset(content_type)), f"{self.origin}@{offset}", url)
+            notes: list[str] = []
+            html = decode_html(payload, _charset(content_type), notes)
+            article = extract_html(html, f"{self.origin}@{offset}", url)
+            article.notes.extend(notes)
         except ReadError as exc:
             return "no article in the HTML", str(exc)
         except Exception as exc:  # the parsers choked on one page: never let it stop the file

@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -117,9 +119,20 @@ class Catalog:
         self._tracker = Tracker(self.db_path, self.settings, encoder=encoder, language_identifier=language_identifier)
         self._encoder = self._tracker.encoder
         self._data_version = self._tracker.store.data_version()
+        #: readings a page asked for, computed by a bounded pool (memory and the GIL allow few at once)
+        self._page_readings = ThreadPoolExecutor(max(1, self.settings.page_reading_workers),
+                                                 thread_name_prefix="babelwire-page-reading")
+        self._page_reading_jobs: dict[int, Future[dict[str, Any] | None]] = {}
+        self._page_reading_lock = threading.Lock()
+
+    @property
+    def store_name(self) -> str:
+        """The store, for messages: its path, or its URL without a password."""
+        return self._tracker.store.path
 
     def close(self) -> None:
         """Close the shared tracker (reads close their own connections)."""
+        self._page_readings.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             self._tracker.close()
 
@@ -235,9 +248,44 @@ class Catalog:
                 return None
             story, articles = found
             copies = reader.story_copies(story.id)
-            analysis = views.story_analysis(story, articles, tracker=reader)
+            pending = False
+            if reader.stored_reading(articles) is not None:  # (reading_of also stores one remembered elsewhere)
+                analysis = views.story_analysis(story, articles, tracker=reader)
+            else:
+                found_reading = self._wait_for_reading(story.id)
+                if found_reading is None:  # still being computed: the page now, the reading when it is ready
+                    from babelwire.reading import empty_reading
+
+                    found_reading, pending = empty_reading(), True
+                analysis = found_reading
             title = self._title(reader, story, articles, reader_languages, analysis)
-        return {**views.story_page(story, articles, copies=copies, analysis=analysis), **title}
+        page = {**views.story_page(story, articles, copies=copies, analysis=analysis), **title}
+        if pending:
+            page["reading_pending"] = True
+        return page
+
+    def _wait_for_reading(self, story_id: int) -> dict[str, Any] | None:
+        """A story's reading, computed by the page-reading pool (one job per story, however many pages ask);
+        ``None`` when it is not ready within ``settings.reading_wait_s`` (0: wait for it)."""
+        with self._page_reading_lock:
+            job = self._page_reading_jobs.get(story_id)
+            if job is None:
+                job = self._page_readings.submit(self._read_for_page, story_id)
+                self._page_reading_jobs[story_id] = job
+                job.add_done_callback(lambda _: self._forget_page_reading(story_id))
+        try:
+            return job.result(timeout=self.settings.reading_wait_s or None)
+        except FutureTimeout:
+            return None
+
+    def _forget_page_reading(self, story_id: int) -> None:
+        with self._page_reading_lock:
+            self._page_reading_jobs.pop(story_id, None)
+
+    def _read_for_page(self, story_id: int) -> dict[str, Any] | None:
+        with self._reading() as reader:
+            found = reader.story(story_id)
+            return None if found is None else views.story_analysis(*found, tracker=reader)
 
     def warm_up(self) -> None:
         """Load now what the first story page would otherwise load (the reading's modules, the name of its

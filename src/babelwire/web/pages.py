@@ -235,6 +235,7 @@ def story(request: Request, catalog: CatalogDep, story_id: int) -> Response:
         "inferred": {a["id"]: a["published_inferred"] for a in found["articles"] if not a["published"]
                      and a.get("published_inferred")},
         "query": "",
+        "reading_pending": found.get("reading_pending", False),
     }
     return templates.TemplateResponse(request, "story.html", context)
 
