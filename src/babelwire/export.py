@@ -98,7 +98,7 @@ def story_readings(store: Store) -> Iterator[tuple[Story, dict[str, Any]]]:
     A reading missing from the store's cache is computed and stored. This is the one place the entity and
     quote tables read from, so that they can later read a stored entity index instead.
     """
-    stories = sorted(store.stories(), key=lambda story: story.id)
+    stories = sorted(store.stories(with_kept_out=True), key=lambda story: story.id)
     for story in stories:
         articles = store.story_articles(story.id)
         yield story, views.story_analysis(story, articles, store=store)
@@ -136,9 +136,10 @@ def export_rows(store: Store, what: str) -> Iterator[dict[str, Any]]:
     """
     check_export(what, "jsonl")
     if what == "stories":
-        yield from (_story_row(story) for story in sorted(store.stories(), key=lambda story: story.id))
+        stories = store.stories(with_kept_out=True)
+        yield from (_story_row(story) for story in sorted(stories, key=lambda story: story.id))
     elif what == "articles":
-        for story in sorted(store.stories(), key=lambda story: story.id):
+        for story in sorted(store.stories(with_kept_out=True), key=lambda story: story.id):
             for article in store.story_articles(story.id) + store.story_articles(story.id, copies=True):
                 yield _article_row(article)
     elif what == "entities":

@@ -803,9 +803,11 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         limit: int | None = None,
         offset: int = 0,
         story_ids: Sequence[int] | None = None,
+        with_kept_out: bool = False,
     ) -> list[Story]:
-        """Live stories, newest activity first, with their languages and time span."""
-        spans, params = self._story_filter_sql(language, None, None, (), story_ids)
+        """Live stories, newest activity first, with their languages and time span; a listing (no ``story_ids``)
+        leaves out the one-page stories of pages kept out of linking unless ``with_kept_out``."""
+        spans, params = self._story_filter_sql(language, None, None, (), story_ids, with_kept_out=with_kept_out)
         sql, params = _paged(
             "SELECT s.id, s.title, s.created_at, s.updated_at, f.first_seen, f.last_seen, f.span_inferred "
             f"FROM ({spans}) AS f JOIN stories s ON s.id = f.id ORDER BY f.last_seen DESC, f.id DESC",
@@ -891,8 +893,10 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         story_ids: Sequence[int] | None,
         outlet: str | None = None,
         entity_id: int | None = None,
+        with_kept_out: bool = False,
     ) -> tuple[str, list[Any]]:
-        """``SELECT g.id, g.first_seen, g.last_seen, g.span_inferred`` of the live stories that pass the filters.
+        """``SELECT g.id, g.first_seen, g.last_seen, g.span_inferred`` of the live stories that pass the filters
+        (without ``story_ids`` and ``with_kept_out``, only stories with an article that was not kept out of linking).
 
         The date filters apply to the grouped spans in an outer query: PostgreSQL allows no output
         names in ``HAVING``.
@@ -912,6 +916,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         if story_ids is not None:
             where.append(f"s.id IN ({_marks(len(story_ids))})")
             params.extend(story_ids)
+        elif not with_kept_out:  # a listing leaves out the one-page stories of pages kept out of linking (junk.py)
+            where.append("EXISTS (SELECT 1 FROM articles k WHERE k.story_id = s.id AND k.kept_out IS NULL)")
         if outlet is not None:
             where.append("EXISTS (SELECT 1 FROM articles o WHERE o.story_id = s.id AND o.source = ?)")
             params.append(outlet)
