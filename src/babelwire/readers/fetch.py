@@ -215,30 +215,6 @@ def _failure(exc: BaseException, guard: _Guard, deadline_s: float) -> ReadError:
     return ReadError(f"unreachable ({exc})")
 
 
-def fetch_url(url: str, settings: Settings, *, check: URLCheck | None = None) -> Source:
-    """Fetch one URL; :class:`ReadError` says why it failed (refused, unreachable, HTTP status, malformed
-    reply, deadline, size). ``check`` hears of the URL and of every redirect before it is requested."""
-    url = resolve_link(url, None)
-    if check is not None:
-        check(url)
-    deadline_s = settings.http_deadline_s
-    guard = _Guard(settings.allow_private_hosts, time.monotonic() + deadline_s)
-    watchdog = threading.Timer(deadline_s, guard.close_all)
-    watchdog.daemon = True
-    watchdog.start()
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with _opener(guard, check).open(request, timeout=settings.http_timeout_s) as response:
-            data = _read_body(response, settings.max_input_bytes, guard)
-            final_url = response.geturl()
-            content_type = response.headers.get("Content-Type")
-    except (ReadError, urllib.error.URLError, TimeoutError, http.client.HTTPException, OSError, ValueError) as exc:
-        raise _failure(exc, guard, deadline_s) from exc
-    finally:
-        watchdog.cancel()
-    return Source(origin=url, data=data, url=final_url, content_type=content_type)
-
-
 @dataclass
 class HttpReply:
     """What a server answered: its status and headers, and the body of a 2xx answer (empty otherwise)."""
@@ -248,6 +224,7 @@ class HttpReply:
     status: int
     headers: Message
     body: bytes = b""
+    reason: str = ""
 
     @property
     def ok(self) -> bool:
@@ -282,9 +259,18 @@ def fetch_http(url: str, settings: Settings, headers: Mapping[str, str] | None =
         with response:
             status = int(response.status if response.status is not None else response.code)
             body = _read_body(response, settings.max_input_bytes, guard) if 200 <= status < 300 else b""
-            reply = HttpReply(url, response.geturl(), status, response.headers, body)
+            reply = HttpReply(url, response.geturl(), status, response.headers, body, str(response.reason or ""))
     except (ReadError, urllib.error.URLError, TimeoutError, http.client.HTTPException, OSError, ValueError) as exc:
         raise _failure(exc, guard, deadline_s) from exc
     finally:
         watchdog.cancel()
     return reply
+
+
+def fetch_url(url: str, settings: Settings, *, check: URLCheck | None = None) -> Source:
+    """Fetch one URL; :class:`ReadError` says why it failed (refused, unreachable, HTTP status, malformed
+    reply, deadline, size). ``check`` hears of the URL and of every redirect before it is requested."""
+    reply = fetch_http(url, settings, check=check)
+    if not reply.ok:
+        raise ReadError(f"HTTP {reply.status} {reply.reason}".rstrip())
+    return reply.source()
