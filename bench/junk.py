@@ -15,50 +15,14 @@ Run from the repo root::
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
 from collections import Counter
-from pathlib import Path
 
 from babelwire import Settings
+from babelwire.evaluation import semeval_texts, wikinews_texts
 from babelwire.junk import junk_reason
-from babelwire.types import Article
 from common import SEMEVAL_PAIRS, SHARED_DATA, emit, format_table, machine, make_parser
 
 WIKINEWS_EVENTS = SHARED_DATA / "wikinews_sources" / "events.jsonl"
-
-
-def semeval_texts(path: Path) -> list[tuple[str, str, Article]]:
-    """``(id, language, article)`` for each human-written text, one per article id and scrape."""
-    csv.field_size_limit(sys.maxsize)
-    found: dict[str, tuple[str, Article]] = {}
-    with open(path, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            for article_id, side in zip(row["pair_id"].split("_"), "12", strict=False):
-                text = (row[f"text{side}"] or "").strip()
-                if article_id[-1:].isalpha():  # a machine translation (1484039360it): not human-written
-                    continue
-                if not text:
-                    continue
-                key = f"semeval-{article_id}-{row['source']}"
-                found.setdefault(key, (row[f"lang{side}"], Article(title=row[f"title{side}"] or "", text=text)))
-    return [(key, code, article) for key, (code, article) in sorted(found.items())]
-
-
-def wikinews_texts(path: Path) -> list[tuple[str, str, Article]]:
-    """``(id, language, article)`` for each Wikinews source."""
-    out = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            for index, source in enumerate(json.loads(line).get("sources") or []):
-                text = (source.get("maintext") or "").strip()
-                if text:
-                    out.append((f"wikinews-{number}-{index}", source.get("language") or "und",
-                                Article(title=source.get("title") or "", text=text)))
-    return out
 
 
 def run(settings: Settings) -> dict:

@@ -8,19 +8,24 @@ Raising a floor is a deliberate commit; lowering one needs a reason in its log.
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from babelwire.evaluation import evaluate_clusters, evaluate_pairs, is_held_out, load_pairs, read_uci
+from babelwire.evaluation import (
+    evaluate_clusters,
+    evaluate_pairs,
+    is_held_out,
+    load_pairs,
+    read_uci,
+    semeval_texts,
+    wikinews_texts,
+)
 from babelwire.junk import junk_reason
 from babelwire.settings import Settings
 from babelwire.similarity import PairScorer
 from babelwire.tracker import Tracker
-from babelwire.types import Article
 from conftest import SHARED
 
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text())
@@ -80,34 +85,12 @@ WIKINEWS = SHARED / "data" / "wikinews_sources" / "events.jsonl"
 JUNK_JUDGED = Path(__file__).parent.parent / "bench" / "data" / "junk_judged.jsonl"
 
 
-def _real_texts() -> list[tuple[str, Article]]:
-    """Every human-written SemEval dev text (one per article id and scrape) and every Wikinews source,
-    with the ids of ``bench/junk.py``."""
-    csv.field_size_limit(sys.maxsize)
-    found: dict[str, Article] = {}
-    with open(PAIRS, newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            for article_id, side in zip(row["pair_id"].split("_"), "12", strict=False):
-                text = (row[f"text{side}"] or "").strip()
-                if article_id[-1:].isalpha():  # a machine translation (1484039360it): not human-written
-                    continue
-                if text:
-                    found.setdefault(f"semeval-{article_id}-{row['source']}",
-                                     Article(title=row[f"title{side}"] or "", text=text))
-    with open(WIKINEWS, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            for index, source in enumerate(json.loads(line).get("sources") or [] if line.strip() else []):
-                if (source.get("maintext") or "").strip():
-                    found[f"wikinews-{number}-{index}"] = Article(title=source.get("title") or "",
-                                                                   text=source["maintext"])
-    return sorted(found.items())
-
-
 @pytest.mark.skipif(not (PAIRS.is_file() and WIKINEWS.is_file()), reason="../shared/data is not beside the repo")
 def test_junk_filter_flags_only_pages_judged_junk() -> None:
     judged = {row["id"]: row["junk"] for row in map(json.loads, JUNK_JUDGED.read_text().splitlines())}
     settings = Settings()
-    flagged = [key for key, article in _real_texts() if junk_reason(article, settings)]
+    texts = semeval_texts(PAIRS) + wikinews_texts(WIKINEWS)  # the ids bench/junk.py prints
+    flagged = [key for key, _, article in texts if junk_reason(article, settings)]
     unjudged = [key for key in flagged if key not in judged]
     assert not unjudged, f"newly flagged, read them and add them to {JUNK_JUDGED.name}: {unjudged}"
     right = sum(judged[key] for key in flagged)

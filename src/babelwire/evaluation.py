@@ -87,6 +87,40 @@ def load_pairs(path: str | Path, min_chars: int = 1) -> tuple[list[LabelledPair]
     return pairs, unusable
 
 
+def semeval_texts(path: Path) -> list[tuple[str, str, Article]]:
+    """``(id, language, article)`` for each human-written text of SemEval-2022 Task 8 pairs, one per article id
+    and scrape (machine-translated sides, whose ids end in a language code, are left out). The ids are those
+    ``bench/junk.py`` prints and ``bench/data/junk_judged.jsonl`` judges."""
+    csv.field_size_limit(sys.maxsize)
+    found: dict[str, tuple[str, Article]] = {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for article_id, side in zip(row["pair_id"].split("_"), "12", strict=False):
+                text = (row[f"text{side}"] or "").strip()
+                if article_id[-1:].isalpha():  # a machine translation (1484039360it): not human-written
+                    continue
+                if not text:
+                    continue
+                key = f"semeval-{article_id}-{row['source']}"
+                found.setdefault(key, (row[f"lang{side}"], Article(title=row[f"title{side}"] or "", text=text)))
+    return [(key, code, article) for key, (code, article) in sorted(found.items())]
+
+
+def wikinews_texts(path: Path) -> list[tuple[str, str, Article]]:
+    """``(id, language, article)`` for each source text of WikinewsSum events (``events.jsonl``)."""
+    out = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            for index, source in enumerate(json.loads(line).get("sources") or []):
+                text = (source.get("maintext") or "").strip()
+                if text:
+                    out.append((f"wikinews-{number}-{index}", source.get("language") or "und",
+                                Article(title=source.get("title") or "", text=text)))
+    return out
+
+
 def is_held_out(pair_id: str, modulus: int = 10) -> bool:
     """Whether a pair belongs to the slice the shipped model never trains on (about 1 in ``modulus``).
 
