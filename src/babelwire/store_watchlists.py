@@ -15,9 +15,7 @@ from typing import Any
 
 import numpy as np
 
-
-def _marks(count: int) -> str:
-    return ",".join("?" * count) or "NULL"
+from babelwire.store_entities import _marks
 
 
 class WatchlistStore:
