@@ -1,4 +1,4 @@
-"""Decoded lemma dictionaries stay within an entry budget, and lemmas are the same however few are kept."""
+"""Lemma dictionaries stay within an entry budget, kept compact, and lemmas are the same however few are kept."""
 
 from __future__ import annotations
 
@@ -29,3 +29,23 @@ def test_dictionaries_are_dropped_past_the_budget_without_changing_lemmas(monkey
             assert cache.languages() == [language]
     assert expected[("chevaux", "fr")][0] == "cheval" and expected[("performing", "en")][0] == "perform"
     cache.cache_clear()
+
+
+def test_compact_dictionaries_answer_as_simplemmas_decoded_ones() -> None:
+    """The compact streams (a few bytes an entry) give the same entries and lemmas as decoded dicts."""
+    import simplemma
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+    decoded = DefaultDictionaryFactory(cache_max_size=1).get_dictionary("fr")
+    compact = lemmas._dictionary("fr")
+    assert compact is not None and type(compact).__name__ == "StreamMap"
+    assert len(compact) == len(decoded)
+    sample = [key for index, key in enumerate(decoded) if index % 5_000 == 0] + ["chevaux", "qwertzuiop", "Paris"]
+    assert all(compact.get(key) == decoded.get(key) for key in sample)
+    from simplemma.strategies import DefaultStrategy
+
+    strategy = DefaultStrategy(dictionary_factory=DefaultDictionaryFactory(cache_max_size=1))
+    own = simplemma.Lemmatizer(lemmatization_strategy=strategy)
+    lemmas.lemma.cache_clear()
+    for word in ("chevaux", "allées", "étaient", "mangerions", "anticonstitutionnellement"):
+        assert lemmas.lemma(word, "fr") == own.lemmatize(word, lang="fr").casefold()

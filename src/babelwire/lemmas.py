@@ -96,23 +96,24 @@ def is_common_word(word: str, language: str) -> bool:
     return _fold(word, language) in table or (language == "de" and word in table)
 
 
-#: dictionary entries (over all languages) that stay decoded in memory at once, about 90 bytes each: a story's
-#: few languages are decoded once for all its articles (Polish, the largest with 3.7 M entries, takes 4-6 s),
-#: while every language of a multilingual store held 1.7 GB for 16 languages (issue 16: a server must stay
-#: under 1 GB). Past the budget the least recently used dictionaries are dropped (and decoded again when
-#: needed): lemmas and look-ups are the same either way, only slower when the languages change often
-DICTIONARY_BUDGET_ENTRIES = 4_000_000
+#: dictionary entries (over all languages) that stay loaded at once. Each language is kept as simplemma's
+#: front-coded stream with a sparse block index (``StreamMap``, about 14 bytes an entry; Polish, the
+#: largest with 3.7 M entries, takes ~50 MB and 1.4 s to open) instead of a decoded dict (~100 bytes an
+#: entry: Polish alone was 370 MB, and issue 16's server must stay under 1 GB). All 54 languages together
+#: are 38 M entries (~500 MB), so past the budget the least recently used are dropped and opened again
+#: when needed: lemmas and look-ups are the same either way, only slower when the languages change often
+DICTIONARY_BUDGET_ENTRIES = 10_000_000
 
 
 class _DictionaryBudget:
-    """A least-recently-used cache of decoded dictionaries bounded by their total entries (not their number);
+    """A least-recently-used cache of opened dictionaries bounded by their total entries (not their number);
     the dictionary asked for last is always kept, however large."""
 
     def __init__(self, load: Callable[[str], Mapping[str, str]], budget: int):
         self._load = load
         self.budget = budget
         self._tables: OrderedDict[str, Mapping[str, str]] = OrderedDict()
-        self._sizes: dict[str, int] = {}  # entries of each dictionary decoded so far, kept or not
+        self._sizes: dict[str, int] = {}  # entries of each dictionary opened so far, kept or not
         self._lock = threading.Lock()  # one decoding at a time: two threads must not hold two copies
 
     def __call__(self, code: str) -> Mapping[str, str]:
@@ -121,7 +122,7 @@ class _DictionaryBudget:
             if table is not None:
                 self._tables.move_to_end(code)
                 return table
-            # make room first when the size is known (decoded before): two large ones never overlap again
+            # make room first when the size is known (opened before): two large ones never overlap again
             self._evict(self._sizes.get(code, 0))
             table = self._load(code)
             self._sizes[code] = len(table)
@@ -141,7 +142,7 @@ class _DictionaryBudget:
             self._tables.clear()
 
     def languages(self) -> list[str]:
-        """The languages decoded now, least recently used first."""
+        """The languages open now, least recently used first."""
         with self._lock:
             return list(self._tables)
 
@@ -149,16 +150,18 @@ class _DictionaryBudget:
 @lru_cache(maxsize=1)
 def _shared_factory():  # -> simplemma's DefaultDictionaryFactory
     """simplemma's process-wide dictionary factory, which ``lemmatize`` and ``is_known`` use too, keeping
-    :data:`DICTIONARY_BUDGET_ENTRIES` decoded entries (its own cache keeps 8 languages, whatever their size,
+    :data:`DICTIONARY_BUDGET_ENTRIES` entries as compact streams (its own cache keeps 8 languages, whatever their size,
     and a second factory of ours would decode every dictionary twice)."""
     from simplemma.strategies.dictionaries.dictionary_factory import DEFAULT_DICTIONARY_FACTORY as factory
+    from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
 
-    factory._get_dictionary = _DictionaryBudget(factory._get_dictionary_uncached, DICTIONARY_BUDGET_ENTRIES)
+    # a look-up in a stream is ~7 µs instead of ~0.3 µs; the word caches above absorb most of them
+    factory._get_dictionary = _DictionaryBudget(StreamMap, DICTIONARY_BUDGET_ENTRIES)
     return factory
 
 
 def _dictionary(code: str) -> Mapping[str, str] | None:
-    """The decoded dictionary of a simplemma language (from the shared, bounded cache), or ``None``."""
+    """The dictionary of a simplemma language (from the shared, bounded cache), or ``None``."""
     try:  # the dictionary itself: is_known() also answers True for proper names given in lower case
         return _shared_factory().get_dictionary(code)
     except (ImportError, ValueError, OSError):
