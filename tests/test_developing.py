@@ -77,6 +77,19 @@ def test_a_story_that_just_gained_articles_and_languages_ranks_first(stories) ->
     assert story_growth(tracker.store, tracker.settings, NOW + timedelta(days=1)) == []
 
 
+def test_pages_kept_out_of_stories_never_develop(stories) -> None:
+    tracker, ids = stories
+    notice = ("TAKE A FREE TRIAL Registered users can read up to 3 reports. Enter your details below for "
+              "immediate access. Email address First Name Last Name Organisation Job Title Telephone")
+    pages = [arrived(article(f"Market note {n}", notice, "en", "2024-03-05", f"Wire {n}"), 0.2) for n in range(3)]
+    report = tracker.add(pages, read=False, watch=False)
+    assert len(report.kept_out) == 3
+    kept = {tracker.store.article(page.id).story_id for page in pages}
+    everything = [rise.story_id for rise in story_growth(tracker.store, tracker.settings, NOW)]
+    assert everything == [ids["bridge"], ids["vote"]] and not kept & set(everything)
+    assert story_growth(tracker.store, tracker.settings, NOW, story_ids=sorted(kept)) == []
+
+
 def test_developing_stories_filter_by_language_and_page(stories) -> None:
     tracker, ids = stories
     found = developing_stories(tracker.store, tracker.settings, now=NOW)

@@ -201,10 +201,13 @@ class WatchlistStore:
 
         Two grouped reads in one statement; languages are of originals, outlets of originals and copies.
         """
+        # a page kept out of linking (paywall, consent …) is alone in its story: it never develops
         if story_ids is None:  # every story with an arrival in the window
-            recent, recent_params = "SELECT story_id FROM articles WHERE ingested_at >= ?", [since]
+            recent = "SELECT story_id FROM articles WHERE ingested_at >= ? AND kept_out IS NULL"
+            recent_params = [since]
         else:  # these stories only, through the story index (no scan of the arrivals)
-            recent = f"SELECT story_id FROM articles WHERE story_id IN ({_marks(len(story_ids))}) AND ingested_at >= ?"
+            recent = (f"SELECT story_id FROM articles WHERE story_id IN ({_marks(len(story_ids))}) "
+                      "AND ingested_at >= ? AND kept_out IS NULL")
             recent_params = [*story_ids, since]
         sql = (
             "SELECT g.story_id, g.recent, g.earlier, g.last_arrival, "
