@@ -190,6 +190,17 @@ def test_titles_follow_accept_language(tmp_path: Path, counting: CountingReader)
         assert vote["title_reason"] == "representative" and vote["translated_title"] is None
         page = client.get(f"/stories/{flood({})['id']}", headers={"Accept-Language": "it"}).text
         assert '<h1 id="story-title" lang="it" dir="auto">Alluvione a Rivamonte</h1>' in page
+        # an outlet's story cards follow the request too, in the API and on its page
+        flood_id = flood({})["id"]
+        outlets = [row["name"] for row in client.get("/api/outlets").json()]
+        with_flood = [name for name in outlets
+                      if any(story["id"] == flood_id for story in client.get(f"/api/outlets/{name}").json()["stories"])]
+        assert with_flood
+        for name in with_flood:
+            cards = client.get(f"/api/outlets/{name}", headers={"Accept-Language": "es"}).json()["stories"]
+            assert next(card for card in cards if card["id"] == flood_id)["title"] == "Inundaciones en Rivamonte"
+        italian = client.get(f"/outlets/{with_flood[0]}", headers={"Accept-Language": "it"})
+        assert "Alluvione a Rivamonte" in italian.text
 
 
 def test_cli_lang_titles_and_a_bad_lang(tmp_path: Path, counting: CountingReader,

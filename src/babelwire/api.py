@@ -220,12 +220,12 @@ def list_entities(
 
 
 @read_router.get("/entities/{name:path}")
-def get_entity(catalog: CatalogDep, name: str, limit: LimitParam = DEFAULT_PAGE_SIZE,
+def get_entity(request: Request, catalog: CatalogDep, name: str, limit: LimitParam = DEFAULT_PAGE_SIZE,
                offset: OffsetParam = 0) -> dict[str, Any]:
     """One entry of the entity index, found by any of its spellings or its key: its spellings by language,
-    a page of its stories (``limit``, ``offset``; ``story_total``), the quotes by it and about it, and
-    ``also``, other entries the name fits."""
-    found = catalog.entity(name, limit, offset) if name.strip() else None
+    a page of its stories (``limit``, ``offset``; ``story_total``) titled for the reader (Accept-Language),
+    the quotes by it and about it, and ``also``, other entries the name fits."""
+    found = catalog.entity(name, limit, offset, _readers(request, catalog)) if name.strip() else None
     if found is None:
         raise _not_found(f"entity {name!r} in the entity index")
     return found
@@ -241,11 +241,11 @@ def list_outlets(catalog: CatalogDep, response: Response, limit: LimitParam = DE
 
 
 @read_router.get("/outlets/{name:path}")
-def get_outlet(catalog: CatalogDep, name: str, limit: LimitParam = DEFAULT_PAGE_SIZE,
+def get_outlet(request: Request, catalog: CatalogDep, name: str, limit: LimitParam = DEFAULT_PAGE_SIZE,
                offset: OffsetParam = 0) -> dict[str, Any]:
     """One outlet: its article, copy and story counts, articles per language, first/last publication, and a
-    page of its stories (``limit``, ``offset``; ``story_total``)."""
-    found = catalog.outlet(name, limit, offset)
+    page of its stories (``limit``, ``offset``; ``story_total``) titled for the reader (Accept-Language)."""
+    found = catalog.outlet(name, limit, offset, _readers(request, catalog))
     if found is None:
         raise _not_found(f"outlet {name!r}")
     return found

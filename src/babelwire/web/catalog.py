@@ -317,9 +317,11 @@ class Catalog:
             store = reader.store
             return views.entity_rows(store, query, kind, limit, offset), store.count_entities(query, kind)
 
-    def entity(self, name: str, limit: int, offset: int = 0) -> dict[str, Any] | None:
-        """The index entry a name (any spelling, or its key) stands for, with a page of its stories; ``None``
-        when the index has no such entry. Other entries the name fits are listed under ``also``."""
+    def entity(self, name: str, limit: int, offset: int = 0,
+               reader_languages: Sequence[str] | None = None) -> dict[str, Any] | None:
+        """The index entry a name (any spelling, or its key) stands for, with a page of its stories titled for
+        ``reader_languages``; ``None`` when the index has no such entry. Other entries the name fits are listed
+        under ``also``."""
         keys = lookup_keys(name)
         with self._reading() as reader:
             store = reader.store
@@ -332,7 +334,7 @@ class Catalog:
                 spellings=store.entity_spellings(entry["id"]),
                 quotes_by=store.entity_quotes(entry["id"], QUOTE_BY, QUOTES_PER_ENTITY),
                 quotes_about=store.entity_quotes(entry["id"], QUOTE_ABOUT, QUOTES_PER_ENTITY),
-                stories=self._summaries(reader, page_ids),
+                stories=self._summaries(reader, page_ids, reader_languages),
                 story_total=store.count_stories_matching(entity_id=entry["id"]),
                 also=[{key: other[key] for key in ("key", "name", "type", "story_count")} for other in others],
                 index=self._index_coverage(store),
@@ -353,15 +355,17 @@ class Catalog:
         with self._reading() as reader:
             return reader.store.outlet_counts(limit, offset), reader.store.count_outlets()
 
-    def outlet(self, name: str, limit: int, offset: int = 0) -> dict[str, Any] | None:
-        """An outlet's counts and languages with a page of its stories (newest activity first), or ``None``."""
+    def outlet(self, name: str, limit: int, offset: int = 0,
+               reader_languages: Sequence[str] | None = None) -> dict[str, Any] | None:
+        """An outlet's counts and languages with a page of its stories (newest activity first, titled for
+        ``reader_languages``), or ``None``."""
         with self._reading() as reader:
             store = reader.store
             summary = store.outlet_summary(name)
             if summary is None:
                 return None
             page_ids = store.find_story_ids(outlet=name, limit=limit, offset=offset)
-            return {**summary, "stories": self._summaries(reader, page_ids),
+            return {**summary, "stories": self._summaries(reader, page_ids, reader_languages),
                     "story_total": store.count_stories_matching(outlet=name)}
 
     def article(self, article_id: str) -> dict[str, Any] | None:

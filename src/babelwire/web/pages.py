@@ -247,7 +247,7 @@ def entity(request: Request, catalog: CatalogDep, name: str,
     name = name.strip()
     if not name:
         raise HTTPException(404, "No entity given.")
-    found = catalog.entity(name, PAGE_SIZE, offset)
+    found = catalog.entity(name, PAGE_SIZE, offset, _readers(request, catalog))
     path = f"/entities/{path_segment(name)}"
     if found is not None:
         context = {
@@ -255,7 +255,7 @@ def entity(request: Request, catalog: CatalogDep, name: str,
             "total": found["story_total"], "pages": _pager(path, {}, found["story_total"], offset), "query": "",
         }
         return templates.TemplateResponse(request, "entity.html", context)
-    page = catalog.stories(StoryFilters(entity=name), PAGE_SIZE, offset)
+    page = catalog.stories(StoryFilters(entity=name), PAGE_SIZE, offset, _readers(request, catalog))
     coverage = catalog.entity_index_coverage()
     if page.total == 0:
         raise HTTPException(404, f"No entity called “{name}” is in the entity index ({coverage['indexed_stories']} "
@@ -271,7 +271,7 @@ def entity(request: Request, catalog: CatalogDep, name: str,
 def outlet(request: Request, catalog: CatalogDep, name: str,
            offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> Response:
     """An outlet: its counts and languages, and its stories."""
-    found = catalog.outlet(name, PAGE_SIZE, offset) if name.strip() else None
+    found = catalog.outlet(name, PAGE_SIZE, offset, _readers(request, catalog)) if name.strip() else None
     if found is None:
         raise HTTPException(404, f"No stored article comes from an outlet called “{name}”.")
     context = {
