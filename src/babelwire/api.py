@@ -37,7 +37,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import babelwire
@@ -316,7 +316,7 @@ def export(
     except ExportError as exc:  # Parquet without pyarrow
         raise HTTPException(status_code=501, detail=str(exc)) from exc
     media_type, extension = FORMATS[format_name]
-    return Response(body, media_type=media_type,
+    return StreamingResponse(body, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="babelwire-{what}.{extension}"'})
 
 

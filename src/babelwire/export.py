@@ -15,7 +15,7 @@ import csv
 import importlib.util
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from babelwire import views
@@ -151,18 +151,25 @@ def export_rows(store: Store, what: str) -> Iterator[dict[str, Any]]:
 # --- formats -----------------------------------------------------------------------------------
 
 
-def _write_jsonl(rows: Iterable[dict[str, Any]], names: list[str], out: IO[bytes]) -> None:
-    for row in rows:
-        out.write(json.dumps({name: row[name] for name in names}, ensure_ascii=False).encode() + b"\n")
-
-
-def _write_csv(rows: Iterable[dict[str, Any]], names: list[str], out: IO[bytes]) -> None:
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+def _row_writer(names: list[str], format_name: str, out: IO[bytes]) -> Callable[[dict[str, Any]], None]:
+    """A function writing one row to ``out`` as JSON Lines or CSV (the CSV header is written first)."""
+    if format_name == "jsonl":
+        def write_jsonl(row: dict[str, Any]) -> None:
+            out.write(json.dumps({name: row[name] for name in names}, ensure_ascii=False).encode() + b"\n")
+        return write_jsonl
+    text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=names, extrasaction="ignore")
+
+    def write_csv(row: dict[str, Any] | None) -> None:
+        if row is not None:  # a missing value is an empty cell; booleans as true/false, as in JSON
+            writer.writerow({name: _csv_cell(row[name]) for name in names})
+        out.write(text.getvalue().encode())
+        text.seek(0)
+        text.truncate()
+
     writer.writeheader()
-    for row in rows:  # a missing value is an empty cell; booleans as true/false, as in JSON
-        writer.writerow({name: _csv_cell(row[name]) for name in names})
-    text.detach()  # leave ``out`` open for the caller
+    write_csv(None)
+    return write_csv
 
 
 def _csv_cell(value: Any) -> Any:
@@ -187,17 +194,36 @@ def _write_parquet(rows: Iterable[dict[str, Any]], what: str, out: IO[bytes]) ->
 def write_export(rows: Iterable[dict[str, Any]], what: str, format_name: str, out: IO[bytes]) -> None:
     """Write a table's rows to a binary stream in ``jsonl``, ``csv`` or ``parquet``."""
     check_export(what, format_name)
-    names = [name for name, _ in COLUMNS[what]]
-    if format_name == "jsonl":
-        _write_jsonl(rows, names, out)
-    elif format_name == "csv":
-        _write_csv(rows, names, out)
-    else:
+    if format_name == "parquet":
         _write_parquet(rows, what, out)
+        return
+    write = _row_writer([name for name, _ in COLUMNS[what]], format_name, out)
+    for row in rows:
+        write(row)
+
+
+def export_chunks(store: Store, what: str, format_name: str, chunk_bytes: int = 1 << 16) -> Iterator[bytes]:
+    """A whole table in pieces of about ``chunk_bytes``, read from the store as they are sent (what the API
+    streams: a large store's export never sits in memory whole). Parquet comes in one piece: its footer
+    indexes the whole file."""
+    check_export(what, format_name)
+    if format_name == "parquet":
+        yield export_bytes(store, what, format_name)
+        return
+    buffer = io.BytesIO()
+    write = _row_writer([name for name, _ in COLUMNS[what]], format_name, buffer)
+    for row in export_rows(store, what):
+        write(row)
+        if buffer.tell() >= chunk_bytes:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def export_bytes(store: Store, what: str, format_name: str) -> bytes:
-    """A whole table in one format, in memory (what the API serves)."""
+    """A whole table in one format, in memory."""
     check_export(what, format_name)
     buffer = io.BytesIO()
     write_export(export_rows(store, what), what, format_name, buffer)

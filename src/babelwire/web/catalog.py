@@ -386,12 +386,18 @@ class Catalog:
             hits = tracker.search(query, limit=limit, min_score=min_score)
         return [views.search_hit(hit) for hit in hits]
 
-    def export(self, what: str, format_name: str) -> bytes:
-        """A whole table (:mod:`babelwire.export`); ``ExportError`` names an unknown table or format."""
-        from babelwire.export import export_bytes
+    def export(self, what: str, format_name: str) -> Iterator[bytes]:
+        """A whole table (:mod:`babelwire.export`) in pieces, read as they are consumed on a connection of its
+        own; ``ExportError`` names an unknown table or format, before the first piece."""
+        from babelwire.export import check_export, export_chunks
 
-        with self._reading() as reader:
-            return export_bytes(reader.store, what, format_name)
+        check_export(what, format_name)
+
+        def pieces() -> Iterator[bytes]:
+            with self._reading() as reader:
+                yield from export_chunks(reader.store, what, format_name)
+
+        return pieces()
 
     def compare(self, first_id: str, second_id: str) -> dict[str, Any]:
         """Two stored articles' similarity, as ``babelwire compare --json``; ``KeyError`` names a missing id."""
