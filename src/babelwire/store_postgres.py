@@ -27,7 +27,8 @@ from babelwire.store import Rows, Store, StoreError
 
 #: the PostgreSQL schema: each entry upgrades it from version ``index`` to ``index + 1``;
 #: version 1 is the shape SQLite's schema has after its own three migrations, version 2 that after four,
-#: version 3 that after five, version 4 that after six
+#: version 3 that after five, version 4 that after six,
+#: version 5 that after seven
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE babelwire_state (schema_version INTEGER NOT NULL, data_version BIGINT NOT NULL);
@@ -221,6 +222,46 @@ MIGRATIONS: tuple[str, ...] = (
     # SQLite's migration 6: pages kept out of stories (babelwire.junk), with the reason
     """
     ALTER TABLE articles ADD COLUMN kept_out TEXT COLLATE "C"
+    """,
+    # SQLite's migration 7: story summaries kept current by every write that changes a story, backfilled here
+    """
+    CREATE TABLE story_summaries (
+        story_id BIGINT PRIMARY KEY,
+        articles INTEGER NOT NULL,
+        copies INTEGER NOT NULL,
+        linked INTEGER NOT NULL,
+        first_placed TEXT COLLATE "C",
+        last_placed TEXT COLLATE "C",
+        first_ingested TEXT COLLATE "C" NOT NULL,
+        last_ingested TEXT COLLATE "C" NOT NULL,
+        first_seen TEXT COLLATE "C" NOT NULL,
+        last_seen TEXT COLLATE "C" NOT NULL,
+        listed INTEGER NOT NULL
+    );
+    CREATE INDEX story_summaries_listing ON story_summaries(listed, last_seen, story_id);
+    CREATE TABLE story_languages (
+        story_id BIGINT NOT NULL,
+        language TEXT COLLATE "C" NOT NULL,
+        originals INTEGER NOT NULL,
+        copies INTEGER NOT NULL,
+        PRIMARY KEY (story_id, language)
+    );
+    CREATE INDEX story_languages_language ON story_languages(language, story_id, originals);
+    INSERT INTO story_summaries (story_id, articles, copies, linked, first_placed, last_placed, first_ingested,
+        last_ingested, first_seen, last_seen, listed)
+    SELECT a.story_id, COUNT(*), SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END),
+        SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END),
+        MIN(CASE WHEN a.published_source <> 'html-text' THEN a.published END),
+        MAX(CASE WHEN a.published_source <> 'html-text' THEN a.published END),
+        MIN(a.ingested_at), MAX(a.ingested_at),
+        COALESCE(MIN(CASE WHEN a.published_source <> 'html-text' THEN a.published END), MIN(a.ingested_at)),
+        COALESCE(MAX(CASE WHEN a.published_source <> 'html-text' THEN a.published END), MAX(a.ingested_at)),
+        CASE WHEN SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END) > 0 THEN 1 ELSE 0 END
+    FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id;
+    INSERT INTO story_languages (story_id, language, originals, copies)
+    SELECT a.story_id, a.language, SUM(CASE WHEN a.copy_of IS NULL THEN 1 ELSE 0 END),
+        SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END)
+    FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id, a.language;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
