@@ -644,6 +644,13 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         """Close the connection."""
         self._db.close()
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics where they are missing or stale (cheap when they are current).
+
+        Without statistics SQLite can read a story's articles through the wrong index (every original of
+        the store for ``articles_of_stories``); a writer calls this after large batches and on close.
+        """
+
     def __enter__(self) -> Store:
         return self
 
@@ -1199,6 +1206,8 @@ class SQLiteStore(Store):
     """The embedded store: one SQLite file in WAL mode (readers never wait for the writer)."""
 
     migrations = MIGRATIONS
+    #: this connection committed a write (see :meth:`close`)
+    _wrote = False
 
     def __init__(self, path: str | Path, adopt: bool = False):
         self.path = str(path)
@@ -1242,6 +1251,23 @@ class SQLiteStore(Store):
 
     def _commit(self) -> None:
         self._db.execute("COMMIT")
+        self._wrote = True
+
+    def optimize(self) -> None:
+        """``PRAGMA optimize``: ANALYZE the tables whose statistics are missing or stale, each on a bounded
+        sample (``analysis_limit``), so it stays fast on a large store. A read-only store is left as it is."""
+        try:
+            self._db.execute("PRAGMA analysis_limit=1000")
+            self._db.execute("PRAGMA optimize")
+        except sqlite3.OperationalError:
+            pass  # read-only or busy: the statistics wait for the next writer
+
+    def close(self) -> None:
+        """Close the connection; a connection that wrote first refreshes the planner's statistics (SQLite's
+        advice: ``PRAGMA optimize`` before closing), readers never do (they would wait for the write lock)."""
+        if self._wrote:
+            self.optimize()
+        self._db.close()
 
     def _rollback(self) -> None:
         if self._db.in_transaction:

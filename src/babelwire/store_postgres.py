@@ -399,6 +399,12 @@ class PostgresStore(Store):
     def _write_schema_version(self, version: int) -> None:
         self._db.execute("UPDATE babelwire_state SET schema_version = %s", (version,))
 
+    def optimize(self) -> None:
+        """``ANALYZE`` the tables the story lists read (autovacuum does it too, but only after a while: a bulk
+        load is read with the planner's guesses until then)."""
+        if not self._in_transaction:
+            self._db.execute("ANALYZE articles, stories, story_summaries, story_languages")
+
     def next_key(self) -> int:
         """The key the next inserted article will get (an identity sequence never reuses keys)."""
         row = self._db.execute(
