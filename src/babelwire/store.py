@@ -1199,6 +1199,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
             count = self._execute(sql).fetchone()[0]
             if count:
                 problems.append(f"{count} {name}")
+        if drift := self.summary_drift():
+            problems.append(f"{len(drift)} story summaries that differ from their articles")
         return problems + self._integrity_problems()
 
 
