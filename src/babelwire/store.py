@@ -1261,13 +1261,14 @@ class SQLiteStore(Store):
         try:
             self._db.execute("PRAGMA analysis_limit=1000")
             self._db.execute("PRAGMA optimize")
-        except sqlite3.OperationalError:
-            pass  # read-only or busy: the statistics wait for the next writer
+        except sqlite3.Error:
+            pass  # read-only, busy or closed: the statistics wait for the next writer
 
     def close(self) -> None:
         """Close the connection; a connection that wrote first refreshes the planner's statistics (SQLite's
         advice: ``PRAGMA optimize`` before closing), readers never do (they would wait for the write lock)."""
         if self._wrote:
+            self._wrote = False  # closing twice optimizes once
             self.optimize()
         self._db.close()
 
