@@ -13,7 +13,9 @@ the store as the code before the summaries left it. Then, per store:
 - *after*: this tree's code runs against it.
 
 Measured each time: ``babelwire stories -n 10 --db …`` as a cold process (median of ``--runs``; an empty store's
-time is the floor: imports and start-up), and ``GET /`` on a ``babelwire serve`` process (background reader
+time is the floor: imports and start-up), the store reads behind it and behind the river timed in one process
+(``store.stories(limit=10)`` and ``articles_of_stories``; language counts, the count, a page of ids, its stories
+and their articles), and ``GET /`` on a ``babelwire serve`` process (background reader
 off) over HTTP on loopback, one client after another and then 20 at once: p50/p99 per request. Only SQLite is
 measured here (``tests/test_store_summaries.py`` holds the PostgreSQL equivalence tests)::
 
@@ -143,6 +145,36 @@ def migrate_s(src: Path, db: Path) -> float:
     return time.perf_counter() - started
 
 
+#: what the river page and ``stories -n 10`` ask of the store, timed in one process (no imports, no titles)
+STORE_READS = """
+import json, statistics, sys, time
+from babelwire.store import open_store
+store = open_store(sys.argv[1])
+times = {"stories -n 10 reads": [], "river reads": []}
+for _ in range(int(sys.argv[2])):
+    started = time.perf_counter()
+    found = store.stories(limit=10)
+    store.articles_of_stories([story.id for story in found])
+    times["stories -n 10 reads"].append((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    store.language_counts()
+    store.count_stories_matching()
+    ids = store.find_story_ids(limit=20)
+    store.stories(story_ids=ids)
+    store.articles_of_stories(ids)
+    times["river reads"].append((time.perf_counter() - started) * 1000)
+print(json.dumps(times))
+"""
+
+
+def store_reads(src: Path, db: Path, runs: int) -> dict[str, list[float]]:
+    """Milliseconds of the store reads behind ``stories -n 10`` and the river, ``runs`` times in one process."""
+    command, env = python(src)
+    done = subprocess.run([*command, "-c", STORE_READS, str(db), str(runs)], env=env, check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout)
+
+
 def river(src: Path, db: Path, requests: int, clients: int) -> dict[str, list[float]]:
     """Latencies (ms) of ``GET /`` on a fresh ``babelwire serve`` (from ``src``): ``requests`` one after another,
     then ``clients`` at once, ``requests`` each after a warm-up request."""
@@ -175,6 +207,8 @@ def measure(label: str, src: Path, db: Path, empty: Path, runs: int, requests: i
     floor = statistics.median(cli_ms(src, "stories", "-n", "10", "--db", str(empty)) for _ in range(runs))
     cold = statistics.median(cli_ms(src, "stories", "-n", "10", "--db", str(db)) for _ in range(runs))
     rows = [[label, "stories -n 10 (cold process)", runs, cold, None, f"floor {floor:.0f} ms"]]
+    for name, values in store_reads(src, db, 5 * runs).items():
+        rows.append([label, f"{name} (in process)", len(values), percentile(values, 50), percentile(values, 99), ""])
     for name, values in river(src, db, requests, clients).items():
         rows.append([label, f"river / ({name})", len(values), percentile(values, 50), percentile(values, 99), ""])
     return rows
@@ -189,7 +223,7 @@ def before_source(ref: str, into: Path) -> Path:
 
 def main() -> None:
     parser = make_parser(__doc__, "unused")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="store sizes (articles)")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000], help="store sizes (articles)")
     parser.add_argument("--million", action="store_true", help="also a store of 1M articles")
     parser.add_argument("--before", default="main", help="git ref of the code to compare with ('' to skip)")
     parser.add_argument("--runs", type=int, default=3, help="cold CLI processes per measurement (the median)")
