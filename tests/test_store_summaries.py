@@ -214,6 +214,8 @@ def forget_summaries(store: Store) -> None:
     with store.transaction():
         store._execute("DROP TABLE story_summaries")
         store._execute("DROP TABLE story_languages")
+        store._execute("DROP TABLE language_totals")
+        store._execute("DROP TABLE listing_totals")
         store._write_schema_version(len(store.migrations) - 1)
 
 
@@ -246,6 +248,13 @@ def test_drift_is_found_and_resummarising_repairs_it(store: Store) -> None:
     assert store.summary_drift() == [4]
     with store.transaction():
         store.resummarise_stories()
+    assert store.check_consistency() == []
+    with store.transaction():  # the store's totals are checked against the summaries too
+        store._execute("UPDATE listing_totals SET value = value + 1")
+    assert store.check_consistency() == [
+        "store totals (languages, listed stories) that differ from the story summaries"]
+    with store.transaction():
+        store.resummarise_stories([1])
     assert store.check_consistency() == []
 
 

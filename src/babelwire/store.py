@@ -276,7 +276,9 @@ MIGRATIONS: tuple[str, ...] = (
     # story instead of every article. A row exists for each live story with articles; ``listed``: it has an
     # article not kept out of linking; ``first_placed``/``last_placed`` span its dated articles (see _PLACED),
     # ``first_seen``/``last_seen`` are the span shown (the ingest times when no article is dated).
-    # story_languages counts originals and copies per language. Both are backfilled from the stored articles.
+    # story_languages counts originals and copies per language; language_totals and listing_totals hold what the
+    # whole store adds up to (originals per language, listed stories), so that the river's language list and its
+    # unfiltered count read a few rows. All are backfilled from the stored articles.
     """
     CREATE TABLE story_summaries (
         story_id INTEGER PRIMARY KEY,
@@ -315,6 +317,11 @@ MIGRATIONS: tuple[str, ...] = (
     SELECT a.story_id, a.language, SUM(CASE WHEN a.copy_of IS NULL THEN 1 ELSE 0 END),
         SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END)
     FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id, a.language;
+    CREATE TABLE language_totals (language TEXT PRIMARY KEY, originals INTEGER NOT NULL);
+    INSERT INTO language_totals (language, originals)
+    SELECT language, SUM(originals) FROM story_languages GROUP BY language;
+    CREATE TABLE listing_totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO listing_totals (name, value) SELECT 'listed_stories', COUNT(*) FROM story_summaries WHERE listed = 1;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -793,6 +800,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         tally = StoryTally(1, int(copy), int(row["kept_out"] is None), placed, placed, row["ingested_at"],
                            row["ingested_at"])
         self._add_to_summary(story_id, tally, {row["language"]: (int(not copy), int(copy))})
+        if not copy:
+            self._add_to_language_totals(row["language"], 1)
 
     def _story_tally(self, story_id: int) -> StoryTally | None:
         """A story's stored summary, or ``None`` when it has none (no articles, or merged)."""
@@ -805,6 +814,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         summary: a few rows read and written, however large the story."""
         stored = self._story_tally(story_id)
         total = tally if stored is None else stored + tally
+        if total.linked and not (stored and stored.linked):  # it is listed from now on
+            self._add_to_listed_stories(1)
         self._execute(
             f"INSERT INTO story_summaries ({', '.join(_SUMMARY_COLUMNS)}) VALUES ({_marks(len(_SUMMARY_COLUMNS))}) "
             "ON CONFLICT (story_id) DO UPDATE SET "
@@ -818,6 +829,24 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
             [(story_id, language, originals, copies) for language, (originals, copies) in languages.items()],
         )
 
+    def _add_to_listed_stories(self, count: int) -> None:
+        """Count stories that started (``count`` > 0) or stopped being listed in the store's total."""
+        self._execute("INSERT INTO listing_totals (name, value) VALUES ('listed_stories', ?) "
+                      "ON CONFLICT (name) DO UPDATE SET value = listing_totals.value + excluded.value", (count,))
+
+    def _add_to_language_totals(self, language: str, originals: int) -> None:
+        self._execute("INSERT INTO language_totals (language, originals) VALUES (?, ?) ON CONFLICT (language) "
+                      "DO UPDATE SET originals = language_totals.originals + excluded.originals", (language, originals))
+
+    def _recount_totals(self) -> None:
+        """Compute the store's totals again from the story summaries (after summaries were recomputed)."""
+        self._execute("DELETE FROM language_totals")
+        self._execute("INSERT INTO language_totals (language, originals) "
+                      "SELECT language, SUM(originals) FROM story_languages GROUP BY language")
+        self._execute("DELETE FROM listing_totals")
+        self._execute("INSERT INTO listing_totals (name, value) "
+                      "SELECT 'listed_stories', COUNT(*) FROM story_summaries WHERE listed = 1")
+
     def _fold_summary(self, source_id: int, target_id: int) -> None:
         """Move a merged story's summary into the story it went into."""
         tally = self._story_tally(source_id)
@@ -830,6 +859,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         }
         self._execute("DELETE FROM story_summaries WHERE story_id = ?", (source_id,))
         self._execute("DELETE FROM story_languages WHERE story_id = ?", (source_id,))
+        if tally.linked:  # no longer listed itself (its articles, and the store's languages, stay as they were)
+            self._add_to_listed_stories(-1)
         self._add_to_summary(target_id, tally, languages)
 
     def resummarise_stories(self, story_ids: Sequence[int] | None = None) -> None:
@@ -847,6 +878,7 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
                       + _SUMMARY_OF_ARTICLES.format(where=where), params)
         self._execute("INSERT INTO story_languages (story_id, language, originals, copies) "
                       + _LANGUAGES_OF_ARTICLES.format(where=where), params)
+        self._recount_totals()  # one pass over the summaries: relinks, and articles moved between stories
 
     def summary_drift(self) -> list[int]:
         """Ids of the stories whose stored summary differs from what their articles add up to (none: the
@@ -859,6 +891,20 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         stored_languages = rows("SELECT story_id, language, originals, copies FROM story_languages", 4)
         computed_languages = rows(_LANGUAGES_OF_ARTICLES.format(where=""), 4)
         return sorted({int(row[0]) for row in (stored ^ computed) | (stored_languages ^ computed_languages)})
+
+    def totals_drift(self) -> bool:
+        """Whether the store's totals (``language_totals``, ``listing_totals``) differ from the story summaries."""
+        stored = {row[0]: int(row[1]) for row in self._execute("SELECT language, originals FROM language_totals")
+                  if row[1]}
+        computed = {row[0]: int(row[1]) for row in self._execute(
+            "SELECT language, SUM(originals) FROM story_languages GROUP BY language") if row[1]}
+        listed = self._execute("SELECT COUNT(*) FROM story_summaries WHERE listed = 1").fetchone()[0]
+        return stored != computed or self._listed_stories() != int(listed)
+
+    def _listed_stories(self) -> int:
+        """How many stories a listing without filters holds (the store's total)."""
+        row = self._execute("SELECT value FROM listing_totals WHERE name = 'listed_stories'").fetchone()
+        return 0 if row is None else int(row[0])
 
     def merge_stories(self, source_id: int, target_id: int, article_id: str, score: float) -> None:
         """Fold one story into another and record it."""
@@ -1071,7 +1117,11 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         outlet: str | None = None,
         entity_id: int | None = None,
     ) -> int:
-        """How many live stories :meth:`find_story_ids` finds without a limit."""
+        """How many live stories :meth:`find_story_ids` finds without a limit (without filters: the store's total,
+        one row read)."""
+        unfiltered = not (language or published_from or published_to or mentions)
+        if unfiltered and outlet is None and story_ids is None and entity_id is None:
+            return self._listed_stories()
         sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids,
                                              outlet, entity_id)
         return int(self._execute(f"SELECT COUNT(*) FROM ({sql}) AS f", params).fetchone()[0])
@@ -1146,9 +1196,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
 
     def language_counts(self) -> dict[str, int]:
         """Articles per language code over the whole store, most frequent first."""
-        rows = self._execute(  # from the story summaries: one row per story and language, not per article
-            "SELECT language, SUM(originals) AS n FROM story_languages GROUP BY language HAVING SUM(originals) > 0 "
-            "ORDER BY n DESC, language"
+        rows = self._execute(  # the store's totals, kept with the story summaries: one row per language
+            "SELECT language, originals AS n FROM language_totals WHERE originals > 0 ORDER BY n DESC, language"
         )
         return {row["language"]: row["n"] for row in rows}
 
@@ -1201,6 +1250,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
                 problems.append(f"{count} {name}")
         if drift := self.summary_drift():
             problems.append(f"{len(drift)} story summaries that differ from their articles")
+        if self.totals_drift():
+            problems.append("store totals (languages, listed stories) that differ from the story summaries")
         return problems + self._integrity_problems()
 
 

@@ -262,6 +262,11 @@ MIGRATIONS: tuple[str, ...] = (
     SELECT a.story_id, a.language, SUM(CASE WHEN a.copy_of IS NULL THEN 1 ELSE 0 END),
         SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END)
     FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id, a.language;
+    CREATE TABLE language_totals (language TEXT COLLATE "C" PRIMARY KEY, originals INTEGER NOT NULL);
+    INSERT INTO language_totals (language, originals)
+    SELECT language, SUM(originals) FROM story_languages GROUP BY language;
+    CREATE TABLE listing_totals (name TEXT COLLATE "C" PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO listing_totals (name, value) SELECT 'listed_stories', COUNT(*) FROM story_summaries WHERE listed = 1;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
