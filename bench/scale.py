@@ -21,7 +21,9 @@ measured here (``tests/test_store_summaries.py`` holds the PostgreSQL equivalenc
 
     .venv/bin/python bench/scale.py                 # 10k and 100k
     .venv/bin/python bench/scale.py --sizes 10000   # one size
-    .venv/bin/python bench/scale.py --million       # 1M too (about 2.5 GB of store and many minutes)
+    .venv/bin/python bench/scale.py --million       # 1M too (about 3 GB of store and many minutes)
+    .venv/bin/python bench/scale.py --sizes --million --before ''                   # 1M, the summaries only
+    .venv/bin/python bench/scale.py --sizes --million --skip-after --runs 1 --requests 2  # 1M, main only
 """
 
 from __future__ import annotations
@@ -226,6 +228,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000], help="store sizes (articles)")
     parser.add_argument("--million", action="store_true", help="also a store of 1M articles")
     parser.add_argument("--before", default="main", help="git ref of the code to compare with ('' to skip)")
+    parser.add_argument("--skip-after", action="store_true", help="measure the --before code only (a long 1M run)")
     parser.add_argument("--runs", type=int, default=3, help="cold CLI processes per measurement (the median)")
     parser.add_argument("--requests", type=int, default=12, help="river requests by the single client")
     parser.add_argument("--clients", type=int, default=20, help="concurrent river clients")
@@ -252,10 +255,11 @@ def main() -> None:
                 if not before_empty.exists():
                     build_store(before_empty, 0)
                 size_rows += measure("before", before_src, db, before_empty, args.runs, args.requests, args.clients)
-            migration = migrate_s(after_src, db)
-            log(f"{size}: migrated to the summaries in {migration:.1f} s")
-            size_rows += measure("after", after_src, db, empty, args.runs, args.requests, args.clients)
-            size_rows.append(["after", "migration 7 (backfill + optimize)", 1, migration * 1000, None, ""])
+            if not args.skip_after:
+                migration = migrate_s(after_src, db)
+                log(f"{size}: migrated to the summaries in {migration:.1f} s")
+                size_rows += measure("after", after_src, db, empty, args.runs, args.requests, args.clients)
+                size_rows.append(["after", "migration 7 (backfill + optimize)", 1, migration * 1000, None, ""])
             rows += [[f"{held['articles']:,}", *row] for row in size_rows]
             results.append({"size": size, "store": held, "rows": size_rows})
             log(format_table(["articles", "code", "what", "n", "p50 ms", "p99 ms", "note"], rows[-len(size_rows):]))
