@@ -271,6 +271,58 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN kept_out TEXT;
     """,
+    # story summaries (issue #15): what the story lists read of a story's articles, kept current by each write
+    # that changes a story (Store.assign, merge_stories, relink_stories), so that a listing reads one row per
+    # story instead of every article. A row exists for each live story with articles; ``listed``: it has an
+    # article not kept out of linking; ``first_placed``/``last_placed`` span its dated articles (see _PLACED),
+    # ``first_seen``/``last_seen`` are the span shown (the ingest times when no article is dated).
+    # story_languages counts originals and copies per language; language_totals and listing_totals hold what the
+    # whole store adds up to (originals per language, listed stories), so that the river's language list and its
+    # unfiltered count read a few rows. All are backfilled from the stored articles.
+    """
+    CREATE TABLE story_summaries (
+        story_id INTEGER PRIMARY KEY,
+        articles INTEGER NOT NULL,
+        copies INTEGER NOT NULL,
+        linked INTEGER NOT NULL,
+        first_placed TEXT,
+        last_placed TEXT,
+        first_ingested TEXT NOT NULL,
+        last_ingested TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        listed INTEGER NOT NULL
+    );
+    CREATE INDEX story_summaries_listing ON story_summaries(listed, last_seen, story_id);
+    CREATE TABLE story_languages (
+        story_id INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        originals INTEGER NOT NULL,
+        copies INTEGER NOT NULL,
+        PRIMARY KEY (story_id, language)
+    );
+    CREATE INDEX story_languages_language ON story_languages(language, story_id, originals);
+    INSERT INTO story_summaries (story_id, articles, copies, linked, first_placed, last_placed, first_ingested,
+        last_ingested, first_seen, last_seen, listed)
+    SELECT a.story_id, COUNT(*), SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END),
+        SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END),
+        MIN(CASE WHEN a.published_source <> 'html-text' THEN a.published END),
+        MAX(CASE WHEN a.published_source <> 'html-text' THEN a.published END),
+        MIN(a.ingested_at), MAX(a.ingested_at),
+        COALESCE(MIN(CASE WHEN a.published_source <> 'html-text' THEN a.published END), MIN(a.ingested_at)),
+        COALESCE(MAX(CASE WHEN a.published_source <> 'html-text' THEN a.published END), MAX(a.ingested_at)),
+        CASE WHEN SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END) > 0 THEN 1 ELSE 0 END
+    FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id;
+    INSERT INTO story_languages (story_id, language, originals, copies)
+    SELECT a.story_id, a.language, SUM(CASE WHEN a.copy_of IS NULL THEN 1 ELSE 0 END),
+        SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END)
+    FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id, a.language;
+    CREATE TABLE language_totals (language TEXT PRIMARY KEY, originals INTEGER NOT NULL);
+    INSERT INTO language_totals (language, originals)
+    SELECT language, SUM(originals) FROM story_languages GROUP BY language;
+    CREATE TABLE listing_totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO listing_totals (name, value) SELECT 'listed_stories', COUNT(*) FROM story_summaries WHERE listed = 1;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -279,19 +331,38 @@ _ARTICLE_COLUMNS = (
     "published_source, published_reliable, ingested_at, content_hash, story_id, link_score, copy_of, copy_similarity, "
     "kept_out"
 )
-#: a story's time span: the first and last publication of its dated articles. An undated article's date is
-#: inferred from that very span (``reldates.infer_story_date``), so it adds nothing to it; its ingest time is
-#: no publication date (an archive ingested today would look like today's news). Only a story without any
-#: dated article falls back to its articles' ingest times, and says so with ``span_inferred``. A date guessed
-#: from the page text ("the 2001 conflict") places nothing, as in the linker (``dates.linking_interval``).
+#: a story's time span is the first and last publication of its dated articles (their ``_PLACED`` dates). An
+#: undated article's date is inferred from that very span (``reldates.infer_story_date``), so it adds nothing
+#: to it; its ingest time is no publication date (an archive ingested today would look like today's news).
+#: Only a story without any dated article falls back to its articles' ingest times, and says so with
+#: ``span_inferred``. A date guessed from the page text ("the 2001 conflict") places nothing, as in the linker
+#: (``dates.linking_interval``).
 _PLACED = "CASE WHEN a.published_source <> 'html-text' THEN a.published END"
-_STORY_SPAN = (
-    f"COALESCE(MIN({_PLACED}), MIN(a.ingested_at)) AS first_seen, "
-    f"COALESCE(MAX({_PLACED}), MAX(a.ingested_at)) AS last_seen, "
-    f"CASE WHEN MAX({_PLACED}) IS NULL THEN 1 ELSE 0 END AS span_inferred"
-)
 #: a story's articles: oldest publication first, undated ones last
 _PUBLICATION_ORDER = "published IS NULL, published, seq"
+#: a story summary (``story_summaries``) computed from the articles of live stories, as migration 7 backfills it;
+#: ``{where}`` narrows it to some stories. Its span (``first_seen``..``last_seen``) is the story's time span
+#: (see :data:`_PLACED`), ``listed`` says whether it has an article that was not kept out of linking.
+_SUMMARY_OF_ARTICLES = (
+    "SELECT a.story_id, COUNT(*) AS articles, SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END) AS copies, "
+    "SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END) AS linked, "
+    f"MIN({_PLACED}) AS first_placed, MAX({_PLACED}) AS last_placed, "
+    "MIN(a.ingested_at) AS first_ingested, MAX(a.ingested_at) AS last_ingested, "
+    f"COALESCE(MIN({_PLACED}), MIN(a.ingested_at)) AS first_seen, "
+    f"COALESCE(MAX({_PLACED}), MAX(a.ingested_at)) AS last_seen, "
+    "CASE WHEN SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END) > 0 THEN 1 ELSE 0 END AS listed "
+    "FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL{where} GROUP BY a.story_id"
+)
+#: a story's originals and copies per language (``story_languages``), as migration 7 backfills them
+_LANGUAGES_OF_ARTICLES = (
+    "SELECT a.story_id, a.language, SUM(CASE WHEN a.copy_of IS NULL THEN 1 ELSE 0 END) AS originals, "
+    "SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END) AS copies "
+    "FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL{where} "
+    "GROUP BY a.story_id, a.language"
+)
+#: the columns of ``story_summaries`` that the articles add up to (the others follow from them)
+_TALLY_COLUMNS = ("articles", "copies", "linked", "first_placed", "last_placed", "first_ingested", "last_ingested")
+_SUMMARY_COLUMNS = ("story_id", *_TALLY_COLUMNS, "first_seen", "last_seen", "listed")
 #: what a PostgreSQL store's name starts with (libpq accepts both)
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -336,6 +407,46 @@ def _paged(sql: str, params: list[Any], limit: int | None, offset: int) -> tuple
     if limit is None:
         return sql, params
     return sql + " LIMIT ? OFFSET ?", [*params, limit, offset]
+
+
+def _least(first: str | None, second: str | None) -> str | None:
+    """The smaller of two values, a missing one (``None``) ignored, as SQL's ``MIN`` over rows."""
+    return second if first is None else first if second is None else min(first, second)
+
+
+def _greatest(first: str | None, second: str | None) -> str | None:
+    """The larger of two values, a missing one (``None``) ignored, as SQL's ``MAX`` over rows."""
+    return second if first is None else first if second is None else max(first, second)
+
+
+@dataclass(frozen=True)
+class StoryTally:
+    """What a story's articles add up to in its summary (``story_summaries``): counts and time bounds.
+
+    Tallies of disjoint sets of articles combine with ``+``, as the grouped query over the articles would.
+    """
+
+    articles: int  # originals and copies
+    copies: int
+    linked: int  # articles not kept out of linking
+    first_placed: str | None  # the span of the dated articles (see _PLACED)
+    last_placed: str | None
+    first_ingested: str
+    last_ingested: str
+
+    def __add__(self, other: StoryTally) -> StoryTally:
+        return StoryTally(
+            self.articles + other.articles, self.copies + other.copies, self.linked + other.linked,
+            _least(self.first_placed, other.first_placed), _greatest(self.last_placed, other.last_placed),
+            min(self.first_ingested, other.first_ingested), max(self.last_ingested, other.last_ingested),
+        )
+
+    def row(self) -> tuple[Any, ...]:
+        """The summary's columns after ``story_id`` (:data:`_SUMMARY_COLUMNS`)."""
+        first_seen = self.first_ingested if self.first_placed is None else self.first_placed
+        last_seen = self.last_ingested if self.last_placed is None else self.last_placed
+        return (self.articles, self.copies, self.linked, self.first_placed, self.last_placed, self.first_ingested,
+                self.last_ingested, first_seen, last_seen, int(self.linked > 0))
 
 
 @dataclass(frozen=True)
@@ -540,6 +651,13 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         """Close the connection."""
         self._db.close()
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics where they are missing or stale (cheap when they are current).
+
+        Without statistics SQLite can read a story's articles through the wrong index (every original of
+        the store for ``articles_of_stories``); a writer calls this after large batches and on close.
+        """
+
     def __enter__(self) -> Store:
         return self
 
@@ -666,14 +784,133 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         )
 
     def assign(self, key: int, story_id: int, score: float | None) -> None:
-        """Put an article into a story."""
+        """Put an article into a story (and its summary)."""
+        row = self._execute(
+            "SELECT story_id, language, published, published_source, ingested_at, copy_of, kept_out "
+            "FROM articles WHERE seq = ?", (key,),
+        ).fetchone()
         self._execute("UPDATE articles SET story_id = ?, link_score = ? WHERE seq = ?", (story_id, score, key))
         self._execute("UPDATE stories SET updated_at = ? WHERE id = ?", (_now(), story_id))
+        if row is None or row["story_id"] == story_id:
+            return
+        if row["story_id"] is not None:  # taken from another story (the tracker never does): count that one again
+            self.resummarise_stories([row["story_id"]])
+        copy = row["copy_of"] is not None
+        placed = row["published"] if row["published_source"] != str(DateSource.HTML_TEXT) else None
+        tally = StoryTally(1, int(copy), int(row["kept_out"] is None), placed, placed, row["ingested_at"],
+                           row["ingested_at"])
+        self._add_to_summary(story_id, tally, {row["language"]: (int(not copy), int(copy))})
+        if not copy:
+            self._add_to_language_totals(row["language"], 1)
+
+    def _story_tally(self, story_id: int) -> StoryTally | None:
+        """A story's stored summary, or ``None`` when it has none (no articles, or merged)."""
+        row = self._execute(f"SELECT {', '.join(_TALLY_COLUMNS)} FROM story_summaries WHERE story_id = ?",
+                            (story_id,)).fetchone()
+        return None if row is None else StoryTally(*(row[column] for column in _TALLY_COLUMNS))
+
+    def _add_to_summary(self, story_id: int, tally: StoryTally, languages: dict[str, tuple[int, int]]) -> None:
+        """Add the tally of articles that joined a story, and their ``language: (originals, copies)``, to its
+        summary: a few rows read and written, however large the story."""
+        stored = self._story_tally(story_id)
+        total = tally if stored is None else stored + tally
+        if total.linked and not (stored and stored.linked):  # it is listed from now on
+            self._add_to_listed_stories(1)
+        self._execute(
+            f"INSERT INTO story_summaries ({', '.join(_SUMMARY_COLUMNS)}) VALUES ({_marks(len(_SUMMARY_COLUMNS))}) "
+            "ON CONFLICT (story_id) DO UPDATE SET "
+            + ", ".join(f"{column} = excluded.{column}" for column in _SUMMARY_COLUMNS[1:]),
+            (story_id, *total.row()),
+        )
+        self._executemany(
+            "INSERT INTO story_languages (story_id, language, originals, copies) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (story_id, language) DO UPDATE SET originals = story_languages.originals + "
+            "excluded.originals, copies = story_languages.copies + excluded.copies",
+            [(story_id, language, originals, copies) for language, (originals, copies) in languages.items()],
+        )
+
+    def _add_to_listed_stories(self, count: int) -> None:
+        """Count stories that started (``count`` > 0) or stopped being listed in the store's total."""
+        self._execute("INSERT INTO listing_totals (name, value) VALUES ('listed_stories', ?) "
+                      "ON CONFLICT (name) DO UPDATE SET value = listing_totals.value + excluded.value", (count,))
+
+    def _add_to_language_totals(self, language: str, originals: int) -> None:
+        self._execute("INSERT INTO language_totals (language, originals) VALUES (?, ?) ON CONFLICT (language) "
+                      "DO UPDATE SET originals = language_totals.originals + excluded.originals", (language, originals))
+
+    def _recount_totals(self) -> None:
+        """Compute the store's totals again from the story summaries (after summaries were recomputed)."""
+        self._execute("DELETE FROM language_totals")
+        self._execute("INSERT INTO language_totals (language, originals) "
+                      "SELECT language, SUM(originals) FROM story_languages GROUP BY language")
+        self._execute("DELETE FROM listing_totals")
+        self._execute("INSERT INTO listing_totals (name, value) "
+                      "SELECT 'listed_stories', COUNT(*) FROM story_summaries WHERE listed = 1")
+
+    def _fold_summary(self, source_id: int, target_id: int) -> None:
+        """Move a merged story's summary into the story it went into."""
+        tally = self._story_tally(source_id)
+        if tally is None:
+            return
+        languages = {
+            row["language"]: (int(row["originals"]), int(row["copies"]))
+            for row in self._execute("SELECT language, originals, copies FROM story_languages WHERE story_id = ?",
+                                     (source_id,))
+        }
+        self._execute("DELETE FROM story_summaries WHERE story_id = ?", (source_id,))
+        self._execute("DELETE FROM story_languages WHERE story_id = ?", (source_id,))
+        if tally.linked:  # no longer listed itself (its articles, and the store's languages, stay as they were)
+            self._add_to_listed_stories(-1)
+        self._add_to_summary(target_id, tally, languages)
+
+    def resummarise_stories(self, story_ids: Sequence[int] | None = None) -> None:
+        """Compute the summaries of these stories (default: every story) again from their articles; inside a
+        transaction. Cheap for a few stories (through the story index); the whole store is one grouped scan."""
+        where, params = "", []
+        if story_ids is not None:
+            where, params = f" AND a.story_id IN ({_marks(len(story_ids))})", list(story_ids)
+            self._execute(f"DELETE FROM story_summaries WHERE story_id IN ({_marks(len(story_ids))})", params)
+            self._execute(f"DELETE FROM story_languages WHERE story_id IN ({_marks(len(story_ids))})", params)
+        else:
+            self._execute("DELETE FROM story_summaries")
+            self._execute("DELETE FROM story_languages")
+        self._execute(f"INSERT INTO story_summaries ({', '.join(_SUMMARY_COLUMNS)}) "
+                      + _SUMMARY_OF_ARTICLES.format(where=where), params)
+        self._execute("INSERT INTO story_languages (story_id, language, originals, copies) "
+                      + _LANGUAGES_OF_ARTICLES.format(where=where), params)
+        self._recount_totals()  # one pass over the summaries: relinks, and articles moved between stories
+
+    def summary_drift(self) -> list[int]:
+        """Ids of the stories whose stored summary differs from what their articles add up to (none: the
+        summaries are current). Reads every article."""
+        def rows(sql: str, width: int) -> set[tuple[Any, ...]]:
+            return {tuple(row[index] for index in range(width)) for row in self._execute(sql)}
+
+        stored = rows(f"SELECT {', '.join(_SUMMARY_COLUMNS)} FROM story_summaries", len(_SUMMARY_COLUMNS))
+        computed = rows(_SUMMARY_OF_ARTICLES.format(where=""), len(_SUMMARY_COLUMNS))
+        stored_languages = rows("SELECT story_id, language, originals, copies FROM story_languages", 4)
+        computed_languages = rows(_LANGUAGES_OF_ARTICLES.format(where=""), 4)
+        return sorted({int(row[0]) for row in (stored ^ computed) | (stored_languages ^ computed_languages)})
+
+    def totals_drift(self) -> bool:
+        """Whether the store's totals (``language_totals``, ``listing_totals``) differ from the story summaries."""
+        stored = {row[0]: int(row[1]) for row in self._execute("SELECT language, originals FROM language_totals")
+                  if row[1]}
+        computed = {row[0]: int(row[1]) for row in self._execute(
+            "SELECT language, SUM(originals) FROM story_languages GROUP BY language") if row[1]}
+        listed = self._execute("SELECT COUNT(*) FROM story_summaries WHERE listed = 1").fetchone()[0]
+        return stored != computed or self._listed_stories() != int(listed)
+
+    def _listed_stories(self) -> int:
+        """How many stories a listing without filters holds (the store's total)."""
+        row = self._execute("SELECT value FROM listing_totals WHERE name = 'listed_stories'").fetchone()
+        return 0 if row is None else int(row[0])
 
     def merge_stories(self, source_id: int, target_id: int, article_id: str, score: float) -> None:
         """Fold one story into another and record it."""
         now = _now()
         self._execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (target_id, source_id))
+        self._fold_summary(source_id, target_id)
         self._execute("UPDATE stories SET merged_into = ?, updated_at = ? WHERE id = ?", (target_id, now, source_id))
         self._execute("UPDATE stories SET merged_into = ? WHERE merged_into = ?", (target_id, source_id))
         self._execute(
@@ -720,6 +957,7 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
                 (source, target, article_id, share, now),
             )
         self._executemany("UPDATE stories SET updated_at = ? WHERE id = ?", [(now, story) for story in changed])
+        self.resummarise_stories()  # a relink may move any article: one grouped pass over the store
         # the entity index no longer knows what these stories hold: they are read again (reindex, or on use)
         self.forget_story_entities([*changed, *(merge[0] for merge in merges), *(merge[1] for merge in merges)])
 
@@ -865,7 +1103,7 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         """
         sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids,
                                              outlet, entity_id)
-        sql, params = _paged(sql + " ORDER BY g.last_seen DESC, g.id DESC", params, limit, offset)
+        sql, params = _paged(sql + " ORDER BY g.last_seen DESC, g.story_id DESC", params, limit, offset)
         return [row[0] for row in self._execute(sql, params)]
 
     def count_stories_matching(
@@ -879,7 +1117,11 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         outlet: str | None = None,
         entity_id: int | None = None,
     ) -> int:
-        """How many live stories :meth:`find_story_ids` finds without a limit."""
+        """How many live stories :meth:`find_story_ids` finds without a limit (without filters: the store's total,
+        one row read)."""
+        unfiltered = not (language or published_from or published_to or mentions)
+        if unfiltered and outlet is None and story_ids is None and entity_id is None:
+            return self._listed_stories()
         sql, params = self._story_filter_sql(language, published_from, published_to, mentions, story_ids,
                                              outlet, entity_id)
         return int(self._execute(f"SELECT COUNT(*) FROM ({sql}) AS f", params).fetchone()[0])
@@ -898,46 +1140,44 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         """``SELECT g.id, g.first_seen, g.last_seen, g.span_inferred`` of the live stories that pass the filters
         (without ``story_ids`` and ``with_kept_out``, only stories with an article that was not kept out of linking).
 
-        The date filters apply to the grouped spans in an outer query: PostgreSQL allows no output
-        names in ``HAVING``.
+        It reads the story summaries (``story_summaries``, one row per live story with articles); only the
+        filters on what the articles say (``mentions``, ``outlet``) look at articles, each story's through the
+        story or outlet index.
         """
-        where = ["s.merged_into IS NULL"]
+        where = []
         params: list[Any] = []
+        if story_ids is not None:
+            where.append(f"g.story_id IN ({_marks(len(story_ids))})")
+            params.extend(story_ids)
+        elif not with_kept_out:  # a listing leaves out the one-page stories of pages kept out of linking (junk.py)
+            where.append("g.listed = 1")
         if language:
-            where.append("EXISTS (SELECT 1 FROM articles l WHERE l.story_id = s.id AND l.language = ?)")
+            where.append("EXISTS (SELECT 1 FROM story_languages l WHERE l.story_id = g.story_id AND l.language = ?)")
             params.append(language)
         for phrase in mentions:
             where.append(
-                "EXISTS (SELECT 1 FROM articles m WHERE m.story_id = s.id "
+                "EXISTS (SELECT 1 FROM articles m WHERE m.story_id = g.story_id "
                 f"AND (m.title {self._like} ? ESCAPE '\\' OR m.text {self._like} ? ESCAPE '\\'))"
             )
             pattern = "%" + phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             params.extend([pattern, pattern])
-        if story_ids is not None:
-            where.append(f"s.id IN ({_marks(len(story_ids))})")
-            params.extend(story_ids)
-        elif not with_kept_out:  # a listing leaves out the one-page stories of pages kept out of linking (junk.py)
-            where.append("EXISTS (SELECT 1 FROM articles k WHERE k.story_id = s.id AND k.kept_out IS NULL)")
         if outlet is not None:
-            where.append("EXISTS (SELECT 1 FROM articles o WHERE o.story_id = s.id AND o.source = ?)")
+            where.append("EXISTS (SELECT 1 FROM articles o WHERE o.story_id = g.story_id AND o.source = ?)")
             params.append(outlet)
         if entity_id is not None:  # rows of a merged story count for the story it went into
-            where.append("s.id IN (SELECT COALESCE(es.merged_into, es.id) FROM entity_articles ea "
+            where.append("g.story_id IN (SELECT COALESCE(es.merged_into, es.id) FROM entity_articles ea "
                          "JOIN stories es ON es.id = ea.story_id WHERE ea.entity_id = ?)")
             params.append(entity_id)
-        spans = []
         if published_from:  # the span ends on or after the start of the range
-            spans.append("substr(g.last_seen, 1, 10) >= substr(?, 1, length(substr(g.last_seen, 1, 10)))")
+            where.append("substr(g.last_seen, 1, 10) >= substr(?, 1, length(substr(g.last_seen, 1, 10)))")
             params.append(published_from)
         if published_to:  # the span starts on or before the end of the range
-            spans.append("substr(g.first_seen, 1, 10) <= ?")
+            where.append("substr(g.first_seen, 1, 10) <= ?")
             params.append(published_to)
-        sql = (
-            f"SELECT g.id, g.first_seen, g.last_seen, g.span_inferred FROM (SELECT s.id, {_STORY_SPAN} "
-            f"FROM stories s JOIN articles a ON a.story_id = s.id WHERE {' AND '.join(where)} GROUP BY s.id) AS g"
-        )
-        if spans:
-            sql += f" WHERE {' AND '.join(spans)}"
+        sql = ("SELECT g.story_id AS id, g.first_seen, g.last_seen, "
+               "CASE WHEN g.last_placed IS NULL THEN 1 ELSE 0 END AS span_inferred FROM story_summaries g")
+        if where:
+            sql += f" WHERE {' AND '.join(where)}"
         return sql, params
 
     def articles_of_stories(self, story_ids: Sequence[int]) -> dict[int, list[Article]]:
@@ -956,9 +1196,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
 
     def language_counts(self) -> dict[str, int]:
         """Articles per language code over the whole store, most frequent first."""
-        rows = self._execute(
-            "SELECT language, COUNT(*) AS n FROM articles WHERE story_id IS NOT NULL AND copy_of IS NULL "
-            "GROUP BY language ORDER BY n DESC, language"
+        rows = self._execute(  # the store's totals, kept with the story summaries: one row per language
+            "SELECT language, originals AS n FROM language_totals WHERE originals > 0 ORDER BY n DESC, language"
         )
         return {row["language"]: row["n"] for row in rows}
 
@@ -1009,6 +1248,10 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
             count = self._execute(sql).fetchone()[0]
             if count:
                 problems.append(f"{count} {name}")
+        if drift := self.summary_drift():
+            problems.append(f"{len(drift)} story summaries that differ from their articles")
+        if self.totals_drift():
+            problems.append("store totals (languages, listed stories) that differ from the story summaries")
         return problems + self._integrity_problems()
 
 
@@ -1016,6 +1259,8 @@ class SQLiteStore(Store):
     """The embedded store: one SQLite file in WAL mode (readers never wait for the writer)."""
 
     migrations = MIGRATIONS
+    #: this connection committed a write (see :meth:`close`)
+    _wrote = False
 
     def __init__(self, path: str | Path, adopt: bool = False):
         self.path = str(path)
@@ -1059,6 +1304,24 @@ class SQLiteStore(Store):
 
     def _commit(self) -> None:
         self._db.execute("COMMIT")
+        self._wrote = True
+
+    def optimize(self) -> None:
+        """``PRAGMA optimize``: ANALYZE the tables whose statistics are missing or stale, each on a bounded
+        sample (``analysis_limit``), so it stays fast on a large store. A read-only store is left as it is."""
+        try:
+            self._db.execute("PRAGMA analysis_limit=1000")
+            self._db.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            pass  # read-only, busy or closed: the statistics wait for the next writer
+
+    def close(self) -> None:
+        """Close the connection; a connection that wrote first refreshes the planner's statistics (SQLite's
+        advice: ``PRAGMA optimize`` before closing), readers never do (they would wait for the write lock)."""
+        if self._wrote:
+            self._wrote = False  # closing twice optimizes once
+            self.optimize()
+        self._db.close()
 
     def _rollback(self) -> None:
         if self._db.in_transaction:

@@ -27,7 +27,8 @@ from babelwire.store import Rows, Store, StoreError
 
 #: the PostgreSQL schema: each entry upgrades it from version ``index`` to ``index + 1``;
 #: version 1 is the shape SQLite's schema has after its own three migrations, version 2 that after four,
-#: version 3 that after five, version 4 that after six
+#: version 3 that after five, version 4 that after six,
+#: version 5 that after seven
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE babelwire_state (schema_version INTEGER NOT NULL, data_version BIGINT NOT NULL);
@@ -222,6 +223,51 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN kept_out TEXT COLLATE "C"
     """,
+    # SQLite's migration 7: story summaries kept current by every write that changes a story, backfilled here
+    """
+    CREATE TABLE story_summaries (
+        story_id BIGINT PRIMARY KEY,
+        articles INTEGER NOT NULL,
+        copies INTEGER NOT NULL,
+        linked INTEGER NOT NULL,
+        first_placed TEXT COLLATE "C",
+        last_placed TEXT COLLATE "C",
+        first_ingested TEXT COLLATE "C" NOT NULL,
+        last_ingested TEXT COLLATE "C" NOT NULL,
+        first_seen TEXT COLLATE "C" NOT NULL,
+        last_seen TEXT COLLATE "C" NOT NULL,
+        listed INTEGER NOT NULL
+    );
+    CREATE INDEX story_summaries_listing ON story_summaries(listed, last_seen, story_id);
+    CREATE TABLE story_languages (
+        story_id BIGINT NOT NULL,
+        language TEXT COLLATE "C" NOT NULL,
+        originals INTEGER NOT NULL,
+        copies INTEGER NOT NULL,
+        PRIMARY KEY (story_id, language)
+    );
+    CREATE INDEX story_languages_language ON story_languages(language, story_id, originals);
+    INSERT INTO story_summaries (story_id, articles, copies, linked, first_placed, last_placed, first_ingested,
+        last_ingested, first_seen, last_seen, listed)
+    SELECT a.story_id, COUNT(*), SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END),
+        SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END),
+        MIN(CASE WHEN a.published_source <> 'html-text' THEN a.published END),
+        MAX(CASE WHEN a.published_source <> 'html-text' THEN a.published END),
+        MIN(a.ingested_at), MAX(a.ingested_at),
+        COALESCE(MIN(CASE WHEN a.published_source <> 'html-text' THEN a.published END), MIN(a.ingested_at)),
+        COALESCE(MAX(CASE WHEN a.published_source <> 'html-text' THEN a.published END), MAX(a.ingested_at)),
+        CASE WHEN SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END) > 0 THEN 1 ELSE 0 END
+    FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id;
+    INSERT INTO story_languages (story_id, language, originals, copies)
+    SELECT a.story_id, a.language, SUM(CASE WHEN a.copy_of IS NULL THEN 1 ELSE 0 END),
+        SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END)
+    FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id, a.language;
+    CREATE TABLE language_totals (language TEXT COLLATE "C" PRIMARY KEY, originals INTEGER NOT NULL);
+    INSERT INTO language_totals (language, originals)
+    SELECT language, SUM(originals) FROM story_languages GROUP BY language;
+    CREATE TABLE listing_totals (name TEXT COLLATE "C" PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO listing_totals (name, value) SELECT 'listed_stories', COUNT(*) FROM story_summaries WHERE listed = 1;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -357,6 +403,12 @@ class PostgresStore(Store):
 
     def _write_schema_version(self, version: int) -> None:
         self._db.execute("UPDATE babelwire_state SET schema_version = %s", (version,))
+
+    def optimize(self) -> None:
+        """``ANALYZE`` the tables the story lists read (autovacuum does it too, but only after a while: a bulk
+        load is read with the planner's guesses until then)."""
+        if not self._in_transaction:
+            self._db.execute("ANALYZE articles, stories, story_summaries, story_languages")
 
     def next_key(self) -> int:
         """The key the next inserted article will get (an identity sequence never reuses keys)."""

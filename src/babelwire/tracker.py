@@ -58,6 +58,8 @@ _KEYS_IN_STORE: set[tuple[str, str]] = set()
 #: the meta key holding what the last relinks changed, and how many of them it keeps
 RELINK_LOG_KEY = "relinks"
 RELINK_LOG_LENGTH = 20
+#: an ingest that stores at least this many articles refreshes the planner's statistics (Store.optimize)
+OPTIMIZE_AFTER_ARTICLES = 1000
 
 
 def make_language_identifier(settings: Settings) -> LanguageIdentifier:
@@ -238,6 +240,8 @@ class Tracker:
                 if watch:
                     self._watch(a.story_id for a in fresh
                                 if a.id not in taken and a.story_id is not None and a.kept_out is None)
+        if report.added + report.copies >= OPTIMIZE_AFTER_ARTICLES:  # the planner's statistics may be stale now
+            self.store.optimize()
         if self.settings.read_at_ingest if read is None else read:
             self.read_stories(report.story_ids())
         return report
