@@ -27,7 +27,7 @@ from babelwire.store import Rows, Store, StoreError
 
 #: the PostgreSQL schema: each entry upgrades it from version ``index`` to ``index + 1``;
 #: version 1 is the shape SQLite's schema has after its own three migrations, version 2 that after four,
-#: version 3 that after five, version 4 that after six
+#: version 3 that after five, version 4 that after six, version 5 that after seven
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE babelwire_state (schema_version INTEGER NOT NULL, data_version BIGINT NOT NULL);
@@ -221,6 +221,16 @@ MIGRATIONS: tuple[str, ...] = (
     # SQLite's migration 6: pages kept out of stories (babelwire.junk), with the reason
     """
     ALTER TABLE articles ADD COLUMN kept_out TEXT COLLATE "C"
+    """,
+    # SQLite's migration 7: the sentence vectors of readings (babelwire.sentence_vectors)
+    """
+    CREATE TABLE sentence_vectors (
+        article_id TEXT COLLATE "C" NOT NULL,
+        encoder TEXT COLLATE "C" NOT NULL,
+        text_hash TEXT COLLATE "C" NOT NULL,
+        vector BYTEA NOT NULL,
+        PRIMARY KEY (article_id, encoder, text_hash)
+    )
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
