@@ -113,8 +113,11 @@ def main() -> None:
     languages = sorted({article.language for article in grown})
     encoder = CountingEncoder(make_encoder(args.encoder))
     encoder.encode(["warm-up: the model loads outside the timings"])
-    # and so do the lexicons and lemma tables of every language, which a first reading loads
-    reading.compute_reading(grown, make_encoder("hashing"), None)
+    # and so do the lexicons and lemma tables of every language, which a first reading loads (one article of
+    # each language, read alone)
+    hashing = make_encoder("hashing")
+    for language in languages:
+        reading.compute_reading([next(a for a in grown if a.language == language)], hashing, None)
     result: dict[str, Any] = {"machine": info, "articles": size, "added": args.added, "languages": languages,
                               "characters": sum(len(article.text) for article in grown), "encoder": encoder.name,
                               "modes": {}}
