@@ -22,7 +22,6 @@ main) for the ``fresh`` row of before::
 from __future__ import annotations
 
 import inspect
-import json
 import tempfile
 import time
 from collections.abc import Sequence
@@ -146,22 +145,25 @@ def main() -> None:
             result["modes"][mode] = row
     if len(readings) == 2:
         result["same_reading"] = readings["fresh"] == readings["stored"]
+    emit(result, [report(result)], args.json)
+
+
+def report(result: dict[str, Any]) -> str:
+    """The table (one row per way of reading) and what was checked, as printed."""
+    size, added, languages = result["articles"], result["added"], result["languages"]
     rows = [(mode, row["first_cpu_s"], row["first_texts"], row["grown_cpu_s"], row["grown_texts"],
              row.get("again_cpu_s"), row.get("stored_mib"))
             for mode, row in result["modes"].items()]
-    title = (f"Reading a story of {size} articles, then of {size + args.added} ({', '.join(languages)}; "
-             f"{result['characters']:,} characters; {encoder.name}), CPU seconds and texts encoded")
-    table = format_table(["vectors", "first CPU s", "texts", f"+{args.added} CPU s", "texts",
+    title = (f"Reading a story of {size} articles, then of {size + added} ({', '.join(languages)}; "
+             f"{result['characters']:,} characters; {result['encoder']}), CPU seconds and texts encoded")
+    table = format_table(["vectors", "first CPU s", "texts", f"+{added} CPU s", "texts",
                           "all stored CPU s", "stored MiB"], rows, title)
     notes = []
     if "same_reading" in result:
         notes.append(f"the grown story's reading is the same both ways: {result['same_reading']}")
     if "stored" in result["modes"]:
         notes.append(f"the same with float16 vectors: {result['modes']['stored']['float16_same']}")
-    emit(result, [table + ("\n" + "\n".join(notes) if notes else "")], args.json)
-    if not args.json:
-        log(json.dumps(result["modes"]))
-
+    return table + ("\n" + "\n".join(notes) if notes else "")
 
 if __name__ == "__main__":
     main()
