@@ -50,7 +50,7 @@ class SentenceVectorStore(Protocol):
 class ArticleTextVectors:
     """Vectors of article texts for one encoder: those known are reused, the others encoded once and kept.
 
-    ``encoded`` and ``reused`` count texts (after removing repeats within one call), for benchmarks and tests.
+    ``encoded`` counts the texts sent to the encoder (a text repeated in one article is sent once).
     """
 
     def __init__(self, encoder: Encoder, known: Iterable[tuple[str, str, bytes]] = ()):
@@ -58,7 +58,6 @@ class ArticleTextVectors:
         self._vectors: dict[tuple[str, str], np.ndarray] = {}
         self._fresh: list[tuple[str, str]] = []
         self.encoded = 0
-        self.reused = 0
         size = encoder.dim * VECTOR_DTYPE.itemsize
         for article_id, key, blob in known:
             if len(blob) == size:  # a row of another width cannot be this encoder's
@@ -79,7 +78,6 @@ class ArticleTextVectors:
         for key, text in zip(keys, texts, strict=True):
             if key not in self._vectors and key not in missing:
                 missing[key] = text
-        self.reused += len(set(keys)) - len(missing)
         if missing:
             vectors = self.encoder.encode(list(missing.values()))
             for key, vector in zip(missing, vectors, strict=True):
@@ -91,12 +89,12 @@ class ArticleTextVectors:
         return np.stack([self._vectors[key] for key in keys]).astype(np.float32, copy=False)
 
     def fresh_rows(self) -> list[tuple[str, str, bytes]]:
-        """The vectors encoded since this was made, as rows for :meth:`SentenceVectorStore.save_sentence_vectors`."""
+        """The vectors encoded and not saved yet, as rows for :meth:`SentenceVectorStore.save_sentence_vectors`."""
         return [(article_id, key, np.asarray(self._vectors[(article_id, key)], dtype=VECTOR_DTYPE).tobytes())
                 for article_id, key in self._fresh]
 
     def save(self, store: SentenceVectorStore) -> int:
-        """Store the vectors encoded since this was made (or since the last save); how many."""
+        """Store the vectors encoded and not saved yet; how many."""
         rows = self.fresh_rows()
         if rows:
             store.save_sentence_vectors(self.encoder.name, rows)
