@@ -11,7 +11,16 @@ from typer.testing import CliRunner
 
 from babelwire import reading, views
 from babelwire.cli import app as cli
-from babelwire.coverage import CoverageComparer, furniture_of, numbers_of, rare_word_overlap, statements_of, stems_of
+from babelwire.coverage import (
+    CoverageComparer,
+    Evidence,
+    furniture_of,
+    numbers_of,
+    rare_word_overlap,
+    same_fact_probability,
+    statements_of,
+    stems_of,
+)
 from babelwire.documents import make_document
 from babelwire.store import MIGRATIONS, Store
 from babelwire.types import Article
@@ -176,3 +185,10 @@ def test_a_failing_analysis_still_shows_the_story(monkeypatch) -> None:
     monkeypatch.setattr(reading, "analyse_story", broken)
     detail = views.story_detail(story, [article])
     assert detail["entities"] == [] and detail["articles"][0]["unique"] == []
+
+
+def test_a_hopeless_pair_has_probability_near_zero_not_an_overflow() -> None:
+    hopeless = Evidence(cosine=-1e6, margin=-1e6, overlap=0.0, shared_numbers=0, same_language=False)
+    assert 0.0 <= same_fact_probability(hopeless) < 1e-300
+    plain = Evidence(cosine=0.9, margin=0.2, overlap=0.5, shared_numbers=1, same_language=False)
+    assert 0.0 < same_fact_probability(plain) < 1.0

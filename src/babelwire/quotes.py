@@ -36,6 +36,7 @@ from babelwire.documents import Document
 from babelwire.encoders import Encoder
 from babelwire.entities import ORGANISATION, PERSON, PLACE, PUBLICATION, UNKNOWN, Mention
 from babelwire.lexicon import FUNCTION_WORDS, PRONOUNS, SOURCE_CUES, SPEECH_VERBS, is_title
+from babelwire.sentence_vectors import ArticleTextVectors
 from babelwire.sentences import split_sentences
 
 
@@ -875,19 +876,26 @@ def _quote_segments(quote: Quote) -> list[str]:
     return parts
 
 
-def quote_similarities(quotes: Sequence[Quote], encoder: Encoder) -> np.ndarray:
-    """For every pair of quotes, the best cosine between their texts or any of their sentences."""
+def quote_similarities(quotes: Sequence[Quote], encoder: Encoder,
+                       texts: ArticleTextVectors | None = None) -> np.ndarray:
+    """For every pair of quotes, the best cosine between their texts or any of their sentences.
+
+    ``texts`` (optional) supplies the vectors, reusing those of its articles' texts it holds.
+    """
     owners: list[int] = []
-    texts: list[str] = []
+    segments: list[str] = []
     for number, quote in enumerate(quotes):
         for segment in _quote_segments(quote):
             owners.append(number)
-            texts.append(segment)
+            segments.append(segment)
     size = len(quotes)
     best = np.zeros((size, size), dtype=np.float32)
-    if not texts:
+    if not segments:
         return best
-    vectors = encoder.encode(texts)
+    if texts is None:
+        vectors = encoder.encode(segments)
+    else:
+        vectors = texts.encode([quotes[number].article_id for number in owners], segments)
     similarity = vectors @ vectors.T
     owner = np.array(owners)
     for first in range(size):
@@ -943,16 +951,18 @@ def match_quotes(
     encoder: Encoder,
     speaker_ids: dict[str, str | None] | None = None,
     threshold: float = QUOTE_MATCH_THRESHOLD,
+    texts: ArticleTextVectors | None = None,
 ) -> dict[str, list[str]]:
     """Ids of the quotes in other articles (any language) that report the same statement.
 
     Quotes whose speakers are both known and differ never match (``speaker_ids``: quote id → entity id).
+    ``texts`` (optional) supplies the vectors of the quotes' texts (see :func:`quote_similarities`).
     """
     matches: dict[str, list[str]] = {quote.id: [] for quote in quotes}
     if len(quotes) < 2:
         return matches
     speaker_ids = speaker_ids or {}
-    similarity = quote_similarities(quotes, encoder)
+    similarity = quote_similarities(quotes, encoder, texts)
     for first, quote in enumerate(quotes):
         for second, other in enumerate(quotes):
             if other.article_id == quote.article_id or _speakers_differ(quote, other, speaker_ids):

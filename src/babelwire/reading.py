@@ -5,6 +5,8 @@
 with one encoder call for all their sentences and quotes; :func:`analyse_story` turns it into the JSON
 that ``babelwire story --json`` and the API serve, caching it in memory and, when given a store, in the
 store's ``story_analyses`` table, keyed by a fingerprint of the articles, the encoder and the alias file.
+A store also keeps the vectors of the articles' sentences and quotes (:mod:`babelwire.sentence_vectors`), so
+that reading a story again after it gained articles encodes only the new articles' texts.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from babelwire.reldates import (
     infer_story_date,
     resolve_relative_dates,
 )
+from babelwire.sentence_vectors import ArticleTextVectors, SentenceVectorStore
 from babelwire.types import Article
 
 log = logging.getLogger(__name__)
@@ -100,28 +103,33 @@ def _load_aliases(path: str, _mtime: int, _size: int) -> AliasBook:
     return AliasBook.load(path)
 
 
-def _sentence_vectors(documents: Sequence[Document], encoder: Encoder) -> dict[tuple[str, int], np.ndarray]:
+def _sentence_vectors(documents: Sequence[Document], texts: ArticleTextVectors) -> dict[tuple[str, int], np.ndarray]:
     """One vector per body sentence (the first :data:`MAX_SENTENCES_PER_ARTICLE` of each article)."""
-    keys, texts = [], []
+    keys, sentences = [], []
     for document in documents:
         for sentence in document.body_sentences[:MAX_SENTENCES_PER_ARTICLE]:
             keys.append((document.article_id, sentence.index))
-            texts.append(sentence.text)
-    if not texts:
+            sentences.append(sentence.text)
+    if not sentences:
         return {}
-    return dict(zip(keys, encoder.encode(texts), strict=True))
+    return dict(zip(keys, texts.encode([article_id for article_id, _ in keys], sentences), strict=True))
 
 
 def _entity_of_mentions(entities: Sequence[Entity]) -> dict[tuple[str, int], Entity]:
     return {(mention.article_id, mention.start): entity for entity in entities for mention in entity.mentions}
 
 
-def read_story(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook | None = None) -> StoryReading:
-    """Analyse a story's articles (see the module's doc)."""
+def read_story(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook | None = None,
+               texts: ArticleTextVectors | None = None) -> StoryReading:
+    """Analyse a story's articles (see the module's doc).
+
+    ``texts`` holds vectors of the articles' texts known already (of ``encoder``) and keeps those encoded now.
+    """
+    texts = texts if texts is not None else ArticleTextVectors(encoder)
     documents = [make_document(article) for article in articles]
     mentions_by_article = {document.article_id: extract_mentions(document) for document in documents}
     mentions = [mention for found in mentions_by_article.values() for mention in found]
-    vectors = _sentence_vectors(documents, encoder)
+    vectors = _sentence_vectors(documents, texts)
     entities = EntityLinker(aliases).link(mentions, vectors)
     entity_at = _entity_of_mentions(entities)
     quotes = [quote for document in documents
@@ -129,8 +137,8 @@ def read_story(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook
     speaker_of = {quote.id: entity_at.get((quote.speaker.article_id, quote.speaker.start)) if quote.speaker else None
                   for quote in quotes}
     speaker_ids = {quote_id: entity.id if entity else None for quote_id, entity in speaker_of.items()}
-    quote_matches = match_quotes(quotes, encoder, speaker_ids)
-    statement_vectors = _statement_vectors(documents, vectors, encoder)
+    quote_matches = match_quotes(quotes, encoder, speaker_ids, texts=texts)
+    statement_vectors = _statement_vectors(documents, vectors, texts)
     coverage = CoverageComparer(encoder).compare(documents, statement_vectors)
     dates, inferred, datelines = _dates(articles, documents)
     return StoryReading(documents, mentions, entities, quotes, quote_matches, speaker_of, coverage, dates, inferred,
@@ -138,13 +146,13 @@ def read_story(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook
 
 
 def _statement_vectors(documents: Sequence[Document], vectors: dict[tuple[str, int], np.ndarray],
-                       encoder: Encoder) -> np.ndarray:
+                       texts: ArticleTextVectors) -> np.ndarray:
     statements = [s for document in documents for s in statements_of(document)]
-    missing = [s.text for s in statements if (s.article_id, s.sentence) not in vectors]
-    extra = iter(encoder.encode(missing)) if missing else iter(())
+    missing = [s for s in statements if (s.article_id, s.sentence) not in vectors]
+    extra = iter(texts.encode([s.article_id for s in missing], [s.text for s in missing])) if missing else iter(())
     rows = [vectors.get((s.article_id, s.sentence)) for s in statements]
     rows = [row if row is not None else next(extra) for row in rows]
-    return np.stack(rows) if rows else np.zeros((0, encoder.dim), dtype=np.float32)
+    return np.stack(rows) if rows else np.zeros((0, texts.encoder.dim), dtype=np.float32)
 
 
 def _dates(articles: Sequence[Article], documents: Sequence[Document]
@@ -290,9 +298,32 @@ def empty_reading() -> dict[str, Any]:
             "coverage": {"by_language": {}, "summary": []}}
 
 
-def compute_reading(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook | None) -> dict[str, Any]:
-    """A story's reading as plain data, computed now (nothing cached or stored)."""
-    return reading_json(read_story(articles, encoder, aliases))
+def compute_reading(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook | None,
+                    vectors: SentenceVectorStore | None = None) -> dict[str, Any]:
+    """A story's reading as plain data, computed now (the reading itself is not cached or stored).
+
+    With ``vectors``, the articles' sentence vectors stored there are reused and those encoded now are
+    stored there (a store that cannot be read or written only costs the encoding).
+    """
+    texts = _stored_vectors(encoder, vectors, articles)
+    data = reading_json(read_story(articles, encoder, aliases, texts))
+    if vectors is not None:
+        try:
+            texts.save(vectors)
+        except Exception as exc:  # a read-only or busy store: the next reading encodes them again
+            log.warning("cannot store the sentence vectors of %d articles: %s", len(articles), exc)
+    return data
+
+
+def _stored_vectors(encoder: Encoder, vectors: SentenceVectorStore | None,
+                    articles: Sequence[Article]) -> ArticleTextVectors:
+    if vectors is None:
+        return ArticleTextVectors(encoder)
+    try:
+        return ArticleTextVectors.load(encoder, vectors, [article.id for article in articles])
+    except Exception as exc:  # as with the cached reading: a store that cannot be read is no reason to fail
+        log.warning("cannot read the stored sentence vectors: %s", exc)
+        return ArticleTextVectors(encoder)
 
 
 def remembered_reading(key: str, cache: AnalysisCache | None) -> dict[str, Any] | None:
@@ -331,7 +362,8 @@ def analyse_story(
         _index_entities(cache, story_id, key, stored)  # a reading cached before the index existed
         return stored
     # this process may have read the same articles for another store: store that reading here too
-    data = _MEMORY.get(key) or compute_reading(articles, encoder, aliases)
+    vectors = cache if isinstance(cache, SentenceVectorStore) else None
+    data = _MEMORY.get(key) or compute_reading(articles, encoder, aliases, vectors)
     _write_cache(cache, story_id, key, data)
     _index_entities(cache, story_id, key, data)
     remember_reading(key, data)

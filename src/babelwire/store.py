@@ -323,6 +323,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE listing_totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     INSERT INTO listing_totals (name, value) SELECT 'listed_stories', COUNT(*) FROM story_summaries WHERE listed = 1;
     """,
+    # the vectors of the sentences and quotes a story's reading encoded (babelwire.sentence_vectors), so that
+    # the next reading of a story that gained articles encodes only theirs: per article, encoder and text
+    # (a hash of it), so that no vector is ever served for another text or another encoder's reading
+    """
+    CREATE TABLE sentence_vectors (
+        article_id TEXT NOT NULL,
+        encoder TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (article_id, encoder, text_hash)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -363,6 +375,8 @@ _LANGUAGES_OF_ARTICLES = (
 #: the columns of ``story_summaries`` that the articles add up to (the others follow from them)
 _TALLY_COLUMNS = ("articles", "copies", "linked", "first_placed", "last_placed", "first_ingested", "last_ingested")
 _SUMMARY_COLUMNS = ("story_id", *_TALLY_COLUMNS, "first_seen", "last_seen", "listed")
+#: article ids per query for their sentence vectors (SQLite builds before 3.32 allow 999 parameters)
+SENTENCE_VECTOR_CHUNK = 500
 #: what a PostgreSQL store's name starts with (libpq accepts both)
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -1227,6 +1241,29 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
                 "ON CONFLICT (fingerprint) DO UPDATE SET story_id = excluded.story_id, "
                 "analysis = excluded.analysis, computed_at = excluded.computed_at",
                 (fingerprint, story_id, analysis, _now()),
+            )
+
+    def sentence_vectors(self, encoder: str, article_ids: Sequence[str]) -> list[tuple[str, str, bytes]]:
+        """``(article_id, text_hash, vector)`` stored for these articles by readings with ``encoder``."""
+        found: list[tuple[str, str, bytes]] = []
+        unique = list(dict.fromkeys(article_ids))
+        for start in range(0, len(unique), SENTENCE_VECTOR_CHUNK):
+            chunk = unique[start : start + SENTENCE_VECTOR_CHUNK]
+            rows = self._execute(
+                "SELECT article_id, text_hash, vector FROM sentence_vectors "
+                f"WHERE encoder = ? AND article_id IN ({_marks(len(chunk))})", [encoder, *chunk])
+            found.extend((row[0], row[1], bytes(row[2])) for row in rows)
+        return found
+
+    def save_sentence_vectors(self, encoder: str, rows: Sequence[tuple[str, str, bytes]]) -> None:
+        """Keep ``(article_id, text_hash, vector)`` rows of ``encoder``; a row already stored is left as it is."""
+        if not rows:
+            return
+        with self.transaction():
+            self._executemany(
+                "INSERT INTO sentence_vectors (article_id, encoder, text_hash, vector) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (article_id, encoder, text_hash) DO NOTHING",
+                [(article_id, encoder, key, vector) for article_id, key, vector in rows],
             )
 
     def check_consistency(self) -> list[str]:

@@ -28,7 +28,7 @@ from babelwire.store import Rows, Store, StoreError
 #: the PostgreSQL schema: each entry upgrades it from version ``index`` to ``index + 1``;
 #: version 1 is the shape SQLite's schema has after its own three migrations, version 2 that after four,
 #: version 3 that after five, version 4 that after six,
-#: version 5 that after seven
+#: version 5 that after seven, version 6 that after eight
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE babelwire_state (schema_version INTEGER NOT NULL, data_version BIGINT NOT NULL);
@@ -267,6 +267,16 @@ MIGRATIONS: tuple[str, ...] = (
     SELECT language, SUM(originals) FROM story_languages GROUP BY language;
     CREATE TABLE listing_totals (name TEXT COLLATE "C" PRIMARY KEY, value INTEGER NOT NULL);
     INSERT INTO listing_totals (name, value) SELECT 'listed_stories', COUNT(*) FROM story_summaries WHERE listed = 1;
+    """,
+    # SQLite's migration 8: the sentence vectors of readings (babelwire.sentence_vectors)
+    """
+    CREATE TABLE sentence_vectors (
+        article_id TEXT COLLATE "C" NOT NULL,
+        encoder TEXT COLLATE "C" NOT NULL,
+        text_hash TEXT COLLATE "C" NOT NULL,
+        vector BYTEA NOT NULL,
+        PRIMARY KEY (article_id, encoder, text_hash)
+    )
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -483,7 +483,9 @@ class Tracker:
         if found is not None:
             return found
         try:
-            data = compute_reading(articles, self.reading_encoder, default_aliases())
+            # the store keeps the articles' sentence vectors: a story read again after it gained articles
+            # encodes only theirs
+            data = compute_reading(articles, self.reading_encoder, default_aliases(), self.store)
         except Exception:  # the story must be shown even when the reading of odd text failed
             log.exception("reading of story %s failed", story_id)
             return empty_reading()
