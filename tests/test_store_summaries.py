@@ -216,7 +216,9 @@ def forget_summaries(store: Store) -> None:
         store._execute("DROP TABLE story_languages")
         store._execute("DROP TABLE language_totals")
         store._execute("DROP TABLE listing_totals")
-        store._write_schema_version(len(store.migrations) - 1)
+        store._execute("DROP TABLE sentence_vectors")  # the one migration after the summaries' (empty here)
+        store._write_schema_version(next(number for number, migration in enumerate(store.migrations)
+                                         if "CREATE TABLE story_summaries" in migration))
 
 
 def test_the_migration_backfills_the_summaries(store_db: str) -> None:
@@ -226,9 +228,9 @@ def test_the_migration_backfills_the_summaries(store_db: str) -> None:
                    s.outlets) for s in store.stories(with_kept_out=True)]
         languages = store.language_counts()
         forget_summaries(store)
-        version = store.schema_version
+        assert store.schema_version < len(store.migrations)
     with open_store(store_db) as store:  # migrated again: the summaries are computed from the articles
-        assert store.schema_version == version + 1
+        assert store.schema_version == len(store.migrations)
         assert [(s.id, s.title, s.first_seen, s.last_seen, s.span_inferred, s.article_ids, s.languages, s.copies,
                  s.outlets) for s in store.stories(with_kept_out=True)] == listed
         assert store.language_counts() == languages
