@@ -84,6 +84,9 @@ class Visit:
         self.base = base
         self.context = browser.new_context(viewport=viewport)
         self.page = self.context.new_page()
+        # a page that computes a story's reading can take long on a loaded 2-core CI machine (one full run
+        # missed playwright's 30 s once; alone the same page loads in about a second)
+        self.page.set_default_navigation_timeout(120_000)
         self.errors: list[str] = []
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
