@@ -1,0 +1,389 @@
+"""A metric learned for news events: fit (and measure) a linear map on the frozen, neutralised e5 vectors.
+
+The linker compares articles by the cosine of language-neutralised e5 vectors of a 700-character lead
+(``E5Encoder``). That cosine knows topics well and events less well. This script learns a linear map
+``y = unit(M (x − mean))`` on those vectors from labelled same-event / different-event pairs and writes it to
+``src/babelwire/data/e5_event_metric.npz`` (``babelwire.encoders.EventMetric``; the spec ``e5+event`` uses it).
+
+**Protocol (fixed before any fit).** Each data set is cut, by event, into an untouched slice and a
+development part; nothing about the untouched slice is used for any choice or fit:
+
+- SemEval-2022 Task 8 dev pairs: untouched are the pairs of ``bench/pairs.py``'s held-out slice
+  (``is_held_out(pair_id)``), those of ``bench/crosslingual_stream.py``'s untouched slice
+  (``is_held_out(pair_id, 4)`` and every pair with an article ``is_held_out(article_id, 4)``), and every pair
+  that shares an article with any of these (so no article is on both sides);
+- UCI headlines: stories with ``is_held_out(story, 4)``;
+- Wikinews: events (lines) with ``is_held_out("event-LINE", 4)``.
+
+On the development part, 5-fold cross-validation by event (SemEval: connected groups of pairs sharing an
+article; UCI: stories; Wikinews: events) picks the map's settings: the regulariser and the rank. Scored per
+fold: SemEval Pearson(cosine, −Overall), and for UCI and Wikinews the ROC AUC of cosine between
+same-event and different-event pairs. The map is then refitted on the whole development part.
+
+**The map.** Closed form, no iterative training: with ``S_w`` the mean outer product of same-event pair
+differences (SemEval Overall ≤ 1.5, UCI same story, Wikinews same event) and ``S_b`` that of different-event
+pair differences (SemEval Overall ≥ 2.5, i.e. also same-topic pairs; random pairs of two stories or events),
+each data set weighted equally, ``M``'s rows are the top ``rank`` generalised eigenvectors of
+``S_b v = μ (S_w + λ·tr(S_w)/d·I) v``: directions that tell events apart relative to how much one event's
+articles vary along them (LDA on pair differences).
+
+Run from the repo root (vectors cached in ``--cache``; the first run encodes ~7,000 texts)::
+
+    .venv/bin/python bench/event_metric.py            # CV, fit, write the .npz, pair-level report
+    .venv/bin/python bench/event_metric.py --no-write # the same without writing
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from babelwire import Settings
+from babelwire.analysis import Components, build_stages
+from babelwire.encoders import (
+    BUNDLED_EVENT_METRIC,
+    BUNDLED_NEUTRALIZER,
+    CachedEncoder,
+    E5Encoder,
+    EventMetric,
+    LinearNeutralizer,
+)
+from babelwire.evaluation import is_held_out, load_pairs, pearson
+from babelwire.tracker import make_language_identifier
+from common import EMBEDDING_CACHE, SEMEVAL_PAIRS, UCI_HEADLINES, emit, format_table, log, machine, make_parser
+
+WIKINEWS_EVENTS = SEMEVAL_PAIRS.parent.parent / "wikinews_sources" / "events.jsonl"
+SEED = 17
+FOLDS = 5
+SAME_MAX = 1.5  # SemEval Overall at or below: same event
+DIFFERENT_MIN = 2.5  # at or above: another event (same-topic pairs included: the ones to tell apart)
+LAMBDAS = (0.03, 0.1, 0.3, 1.0)
+RANKS = (32, 64, 128, 384)
+PAIRS_PER_STORY = 200  # same-story pairs sampled per UCI story (the big ones have ~10^5)
+
+
+# --- encoders: raw e5 cached once, the neutraliser (and the map) applied here ---------------------------
+
+
+class Neutralised:
+    """The product's ``E5Encoder()`` vectors, from a cache of raw e5 vectors (so each text is encoded once)."""
+
+    dim = 384
+
+    def __init__(self, cache: Path):
+        self.raw = CachedEncoder(E5Encoder(neutralize=False), cache)
+        self.neutralizer = LinearNeutralizer.load(BUNDLED_NEUTRALIZER)
+        self.name = E5Encoder().name  # builds no model: the key the bundled map is fitted for
+        assert self.name == f"{self.raw.name}+{self.neutralizer.name}"
+
+    def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+        return self.neutralizer(self.raw.encode(texts, kind)) if len(texts) else np.zeros((0, self.dim), np.float32)
+
+
+# --- data ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PairSet:
+    """SemEval pairs as vectors: both sides, the score, the fold group and the slice."""
+
+    first: np.ndarray
+    second: np.ndarray
+    overall: np.ndarray
+    group: np.ndarray  # connected component of the article graph
+    untouched: np.ndarray
+    cross: np.ndarray
+    translated: np.ndarray
+    pair_ids: list[str]
+
+
+def _components(edges: list[tuple[str, str]]) -> dict[str, str]:
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    return {node: find(node) for node in list(parent)}
+
+
+def semeval(encoder: Neutralised) -> PairSet:
+    """The dev pairs ``bench/pairs.py`` scores (min_chars=20), with the lead the linker embeds."""
+    from pairs import lead, prepare_sentences
+
+    pairs, _ = load_pairs(SEMEVAL_PAIRS, min_chars=20)
+    prepare_sentences(pairs)
+    leads = [(lead(pair.first), lead(pair.second)) for pair in pairs]
+    unique = list(dict.fromkeys(text for both in leads for text in both))
+    vectors = {}
+    for start in range(0, len(unique), 64):
+        vectors.update(zip(unique[start : start + 64], encoder.encode(unique[start : start + 64]), strict=True))
+        log(f"  SemEval leads {min(start + 64, len(unique))}/{len(unique)}")
+    ids = [tuple(pair.pair_id.split("_", 1)) if "_" in pair.pair_id else (pair.pair_id + "a", pair.pair_id + "b")
+           for pair in pairs]
+    # untouched: the pair slice of bench/pairs.py, the stream's untouched pairs and articles, then every
+    # article of those pairs, and so every pair touching such an article
+    seed_pairs = {i for i, pair in enumerate(pairs) if is_held_out(pair.pair_id) or is_held_out(pair.pair_id, 4)}
+    untouched_articles = {a for i in seed_pairs for a in ids[i]} | {a for both in ids for a in both
+                                                                    if is_held_out(a, 4)}
+    untouched = np.array([bool(set(both) & untouched_articles) for both in ids])
+    component = _components(list(ids))
+    group_names = [component[a] for a, _ in ids]
+    index = {name: n for n, name in enumerate(dict.fromkeys(group_names))}
+    return PairSet(
+        np.stack([vectors[a] for a, _ in leads]), np.stack([vectors[b] for _, b in leads]),
+        np.array([pair.overall for pair in pairs]), np.array([index[g] for g in group_names]), untouched,
+        np.array([pair.first.language != pair.second.language for pair in pairs]),
+        np.array([pair.machine_translated for pair in pairs]), [pair.pair_id for pair in pairs],
+    )
+
+
+@dataclass
+class Clustered:
+    """Articles with an event label, as vectors; ``untouched`` per article (by event)."""
+
+    vectors: np.ndarray
+    event: np.ndarray
+    untouched: np.ndarray
+    language: list[str]
+
+
+def linker_vectors(articles: list, encoder: Neutralised) -> tuple[np.ndarray, np.ndarray]:
+    """The vectors the tracker stores (the product's stages); and which articles got one (junk gets none)."""
+    settings = Settings()
+    components = Components(settings, encoder, make_language_identifier(settings))
+    for stage in build_stages(settings.stages, components):
+        articles = stage(articles)
+    kept = np.array([article.embedding is not None for article in articles])
+    return np.stack([article.embedding for article in articles if article.embedding is not None]), kept
+
+
+def uci(encoder: Neutralised) -> Clustered:
+    from clusters import kept_by_tracker, load_items
+
+    items = kept_by_tracker(load_items(UCI_HEADLINES, None), Settings())
+    vectors, kept = linker_vectors([item.article for item in items], encoder)
+    items = [item for item, keep in zip(items, kept, strict=True) if keep]
+    stories = [str(item.cluster) for item in items]
+    return Clustered(vectors, np.array(stories), np.array([is_held_out(s, 4) for s in stories]),
+                     [item.article.language for item in items])
+
+
+def wikinews(encoder: Neutralised) -> Clustered:
+    from clusters import kept_by_tracker
+    from wikinews import read_sources
+
+    sources, _, _ = read_sources(WIKINEWS_EVENTS, Settings().min_text_chars)
+    items = kept_by_tracker([item for item, _ in sources], Settings())
+    vectors, kept = linker_vectors([item.article for item in items], encoder)
+    items = [item for item, keep in zip(items, kept, strict=True) if keep]
+    events = [str(item.cluster) for item in items]
+    return Clustered(vectors, np.array(events), np.array([is_held_out(e, 4) for e in events]),
+                     [item.article.language for item in items])
+
+
+def cluster_pairs(data: Clustered, rows: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Same-event pairs (sampled in big events) and as many different-event pairs, among ``rows``."""
+    rng = np.random.default_rng(seed)
+    by_event: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        by_event[data.event[row]].append(int(row))
+    first, second = [], []
+    for members in by_event.values():
+        all_pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+        if len(all_pairs) > PAIRS_PER_STORY:
+            all_pairs = [all_pairs[k] for k in rng.choice(len(all_pairs), PAIRS_PER_STORY, replace=False)]
+        first += [a for a, _ in all_pairs]
+        second += [b for _, b in all_pairs]
+    same = len(first)
+    rows = np.asarray(rows)
+    while len(first) < 2 * same:
+        a, b = rng.choice(rows, 2)
+        if data.event[a] != data.event[b]:
+            first.append(int(a))
+            second.append(int(b))
+    label = np.r_[np.ones(same, bool), np.zeros(len(first) - same, bool)]
+    return np.array(first), np.array(second), label
+
+
+# --- the map -----------------------------------------------------------------------------------------
+
+
+def scatter(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    diff = (a - b).astype(np.float64)
+    return diff.T @ diff / max(1, len(diff))
+
+
+def fit(within: list[np.ndarray], between: list[np.ndarray], lam: float, rank: int) -> np.ndarray:
+    """Rows of M: the top ``rank`` generalised eigenvectors of (mean between, mean regularised within)."""
+    s_w = sum(within) / len(within)
+    s_b = sum(between) / len(between)
+    d = s_w.shape[0]
+    s_w = s_w + lam * np.trace(s_w) / d * np.eye(d)
+    # S_w^{-1/2} S_b S_w^{-1/2} = U diag(μ) Uᵀ; v = S_w^{-1/2} u
+    values, vectors = np.linalg.eigh(s_w)
+    root = vectors @ np.diag(values**-0.5) @ vectors.T
+    mu, u = np.linalg.eigh(root @ s_b @ root)
+    order = np.argsort(mu)[::-1][:rank]
+    return (root @ u[:, order]).T.astype(np.float32)
+
+
+def cosines(matrix: np.ndarray | None, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if matrix is not None:
+        a, b = a @ matrix.T, b @ matrix.T
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    return np.einsum("ij,ij->i", a, b)
+
+
+def auc(scores: np.ndarray, label: np.ndarray) -> float:
+    """ROC AUC by ranks (cosines are continuous: no ties to split)."""
+    order = np.argsort(scores, kind="mergesort")
+    ranks = np.empty(len(scores))
+    ranks[order] = np.arange(1, len(scores) + 1)
+    positives = label.sum()
+    return float((ranks[label].sum() - positives * (positives + 1) / 2) / (positives * (len(label) - positives)))
+
+
+def folds_of(groups: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """A fold number per row, whole groups (events) at a time."""
+    names = sorted(set(groups.tolist()), key=lambda g: hashlib.sha1(f"{seed}:{g}".encode()).hexdigest())
+    fold = {name: n % folds for n, name in enumerate(names)}
+    return np.array([fold[g] for g in groups.tolist()])
+
+
+@dataclass
+class Training:
+    """Scatter matrices of one part of the development data, per data set."""
+
+    within: list[np.ndarray]
+    between: list[np.ndarray]
+
+
+def training_scatters(sem: PairSet, sem_rows: np.ndarray, clustered: list[tuple[Clustered, np.ndarray]]) -> Training:
+    same = sem_rows & (sem.overall <= SAME_MAX)
+    diff = sem_rows & (sem.overall >= DIFFERENT_MIN)
+    within = [scatter(sem.first[same], sem.second[same])]
+    between = [scatter(sem.first[diff], sem.second[diff])]
+    for data, rows in clustered:
+        a, b, label = cluster_pairs(data, np.flatnonzero(rows), SEED)
+        within.append(scatter(data.vectors[a[label]], data.vectors[b[label]]))
+        between.append(scatter(data.vectors[a[~label]], data.vectors[b[~label]]))
+    return Training(within, between)
+
+
+def evaluate(matrix: np.ndarray | None, sem: PairSet, sem_rows: np.ndarray,
+             clustered: dict[str, tuple[Clustered, np.ndarray]]) -> dict[str, float]:
+    """SemEval Pearson on ``sem_rows``; AUC of same vs different pairs on each clustered set's rows."""
+    out = {"semeval": pearson(cosines(matrix, sem.first[sem_rows], sem.second[sem_rows]), -sem.overall[sem_rows])}
+    for name, (data, rows) in clustered.items():
+        a, b, label = cluster_pairs(data, np.flatnonzero(rows), SEED + 1)
+        out[name] = auc(cosines(matrix, data.vectors[a], data.vectors[b]), label)
+    return out
+
+
+def cross_validate(sem: PairSet, uci_data: Clustered, wiki: Clustered) -> dict[tuple[float, int], dict[str, float]]:
+    """Mean fold scores of every (λ, rank) on the development part, folds by event; and the baseline."""
+    sem_fold = folds_of(sem.group, FOLDS, SEED)
+    uci_fold = folds_of(uci_data.event, FOLDS, SEED)
+    wiki_fold = folds_of(wiki.event, FOLDS, SEED)
+    sem_dev, uci_dev, wiki_dev = ~sem.untouched, ~uci_data.untouched, ~wiki.untouched
+    results: dict = defaultdict(lambda: defaultdict(list))
+    for fold in range(FOLDS):
+        train = training_scatters(sem, sem_dev & (sem_fold != fold),
+                                  [(uci_data, uci_dev & (uci_fold != fold)), (wiki, wiki_dev & (wiki_fold != fold))])
+        test = (sem_dev & (sem_fold == fold),
+                {"uci": (uci_data, uci_dev & (uci_fold == fold)), "wikinews": (wiki, wiki_dev & (wiki_fold == fold))})
+        for key, scores in evaluate(None, sem, *test).items():
+            results["baseline"][key].append(scores)
+        for lam in LAMBDAS:
+            for rank in RANKS:
+                matrix = fit(train.within, train.between, lam, rank)
+                for key, scores in evaluate(matrix, sem, *test).items():
+                    results[(lam, rank)][key].append(scores)
+    return {setting: {key: float(np.mean(values)) for key, values in scores.items()}
+            for setting, scores in results.items()}
+
+
+def choose(cv: dict) -> tuple[float, int]:
+    """The setting with the best mean over the three data sets of (score − baseline score)."""
+    base = cv["baseline"]
+    gains = {setting: np.mean([scores[k] - base[k] for k in base]) for setting, scores in cv.items()
+             if setting != "baseline"}
+    return max(gains, key=lambda setting: gains[setting])
+
+
+def save(path: Path, matrix: np.ndarray, encoder: str, lam: float, rank: int) -> None:
+    np.savez_compressed(path, matrix=matrix.astype(np.float32), mean=np.zeros(matrix.shape[1], np.float32),
+                        encoder=np.array(encoder), lam=np.array(lam), rank=np.array(rank), seed=np.array(SEED))
+
+
+def main() -> None:
+    parser = make_parser(__doc__, "unused")
+    parser.add_argument("--cache", type=Path, default=EMBEDDING_CACHE, help="SQLite cache of raw e5 vectors")
+    parser.add_argument("--out", type=Path, default=BUNDLED_EVENT_METRIC)
+    parser.add_argument("--no-write", action="store_true", help="fit and report, but leave the .npz alone")
+    args = parser.parse_args()
+    random.seed(SEED)
+    info = machine()
+    encoder = Neutralised(args.cache)
+    log("SemEval …")
+    sem = semeval(encoder)
+    log("UCI …")
+    uci_data = uci(encoder)
+    log("Wikinews …")
+    wiki = wikinews(encoder)
+    log("cross-validating …")
+    cv = cross_validate(sem, uci_data, wiki)
+    lam, rank = choose(cv)
+    log(f"chosen λ={lam}, rank={rank}")
+    train = training_scatters(sem, ~sem.untouched, [(uci_data, ~uci_data.untouched), (wiki, ~wiki.untouched)])
+    matrix = fit(train.within, train.between, lam, rank)
+    if not args.no_write:
+        save(args.out, matrix, encoder.name, lam, rank)
+        log(f"wrote {args.out} ({EventMetric.load(args.out).name})")
+    # pair-level before/after on every slice
+    slices = {
+        "all": np.ones(len(sem.overall), bool), "cross-lingual": sem.cross,
+        "cross-lingual original": sem.cross & ~sem.translated,
+        "development": ~sem.untouched, "untouched": sem.untouched,
+        "pairs.py held-out slice": np.array([is_held_out(p) for p in sem.pair_ids]),
+    }
+    sem_rows = []
+    for name, rows in slices.items():
+        before = pearson(cosines(None, sem.first[rows], sem.second[rows]), -sem.overall[rows])
+        after = pearson(cosines(matrix, sem.first[rows], sem.second[rows]), -sem.overall[rows])
+        sem_rows.append([f"SemEval Pearson, {name} (n={int(rows.sum())})", before, after])
+    for name, data in (("UCI", uci_data), ("Wikinews", wiki)):
+        for part, rows in (("development", ~data.untouched), ("untouched", data.untouched)):
+            a, b, label = cluster_pairs(data, np.flatnonzero(rows), SEED + 2)
+            sem_rows.append([f"{name} same/different AUC, {part} ({len(set(data.event[rows]))} events)",
+                             auc(cosines(None, data.vectors[a], data.vectors[b]), label),
+                             auc(cosines(matrix, data.vectors[a], data.vectors[b]), label)])
+    cv_rows = [[str(setting), *(scores[k] for k in ("semeval", "uci", "wikinews"))] for setting, scores in cv.items()]
+    result = {"machine": info, "chosen": {"lambda": lam, "rank": rank},
+              "cv": {str(k): v for k, v in cv.items()}, "pairs": sem_rows,
+              "sizes": {"semeval_untouched": int(sem.untouched.sum()), "semeval": len(sem.overall),
+                        "uci_untouched_events": len(set(uci_data.event[uci_data.untouched])),
+                        "wikinews_untouched_events": len(set(wiki.event[wiki.untouched]))}}
+    emit(result, [
+        format_table(["setting (λ, rank)", "SemEval Pearson", "UCI AUC", "Wikinews AUC"], cv_rows,
+                     f"5-fold CV by event on the development part (chosen: λ={lam}, rank={rank})"),
+        format_table(["measure", "before (neutralised e5)", "after (event metric)"], sem_rows,
+                     "Pair level, before and after the map"),
+    ], args.json)
+
+
+if __name__ == "__main__":
+    main()
