@@ -8,10 +8,10 @@ The linker compares articles by the cosine of language-neutralised e5 vectors of
 **Protocol (fixed before any fit).** Each data set is cut, by event, into an untouched slice and a
 development part; nothing about the untouched slice is used for any choice or fit:
 
-- SemEval-2022 Task 8 dev pairs: untouched are the pairs of ``bench/pairs.py``'s held-out slice
-  (``is_held_out(pair_id)``), those of ``bench/crosslingual_stream.py``'s untouched slice
-  (``is_held_out(pair_id, 4)`` and every pair with an article ``is_held_out(article_id, 4)``), and every pair
-  that shares an article with any of these (so no article is on both sides);
+- SemEval-2022 Task 8 dev pairs, grouped by shared articles (connected components): untouched is every
+  group holding a pair of ``bench/pairs.py``'s held-out slice (``is_held_out(pair_id)``) or of
+  ``bench/crosslingual_stream.py``'s untouched slice (``is_held_out(pair_id, 4)``, or an article
+  ``is_held_out(article_id, 4)``), so no article is on both sides;
 - UCI headlines: stories with ``is_held_out(story, 4)``;
 - Wikinews: events (lines) with ``is_held_out("event-LINE", 4)``.
 
@@ -82,6 +82,16 @@ class Neutralised:
         self.name = E5Encoder().name  # builds no model: the key the bundled map is fitted for
         assert self.name == f"{self.raw.name}+{self.neutralizer.name}"
 
+    def cached(self, texts: Sequence[str], kind: str = "passage") -> set[str]:
+        """Those of ``texts`` whose raw vector is in the cache already."""
+        keys = {self.raw._key(text, kind): text for text in texts}
+        found = set()
+        for start in range(0, len(keys), 500):
+            chunk = list(keys)[start : start + 500]
+            rows = self.raw._db.execute(f"SELECT key FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            found.update(keys[key] for (key,) in rows)
+        return found
+
     def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
         return self.neutralizer(self.raw.encode(texts, kind)) if len(texts) else np.zeros((0, self.dim), np.float32)
 
@@ -118,28 +128,39 @@ def _components(edges: list[tuple[str, str]]) -> dict[str, str]:
     return {node: find(node) for node in list(parent)}
 
 
-def semeval(encoder: Neutralised) -> PairSet:
-    """The dev pairs ``bench/pairs.py`` scores (min_chars=20), with the lead the linker embeds."""
+def semeval(encoder: Neutralised, cached_only: bool = False) -> PairSet:
+    """The dev pairs ``bench/pairs.py`` scores (min_chars=20), with the lead the linker embeds.
+
+    ``cached_only``: only the pairs whose two leads are in the cache already (a run short of time).
+    """
     from pairs import lead, prepare_sentences
 
     pairs, _ = load_pairs(SEMEVAL_PAIRS, min_chars=20)
     prepare_sentences(pairs)
     leads = [(lead(pair.first), lead(pair.second)) for pair in pairs]
+    ids = [tuple(pair.pair_id.split("_", 1)) if "_" in pair.pair_id else (pair.pair_id + "a", pair.pair_id + "b")
+           for pair in pairs]
+    # the groups: pairs joined by a shared article. Untouched: every group holding a pair of bench/pairs.py's
+    # held-out slice or of the stream's untouched slice (pair or article), so no article is on both sides
+    component = _components(list(ids))
+    group_names = [component[a] for a, _ in ids]
+    seeded = {group for group, pair, both in zip(group_names, pairs, ids, strict=True)
+              if is_held_out(pair.pair_id) or is_held_out(pair.pair_id, 4) or any(is_held_out(a, 4) for a in both)}
+    untouched = np.array([group in seeded for group in group_names])
+    keep = np.ones(len(pairs), bool)
+    if cached_only:
+        found = encoder.cached([text for both in leads for text in both])
+        keep = np.array([a in found and b in found for a, b in leads])
+        log(f"  --cached-only: {keep.sum()} of {len(pairs)} pairs have both leads cached")
+    pairs = [pair for pair, k in zip(pairs, keep, strict=True) if k]
+    leads = [both for both, k in zip(leads, keep, strict=True) if k]
+    group_names = [g for g, k in zip(group_names, keep, strict=True) if k]
+    untouched = untouched[keep]
     unique = list(dict.fromkeys(text for both in leads for text in both))
     vectors = {}
     for start in range(0, len(unique), 64):
         vectors.update(zip(unique[start : start + 64], encoder.encode(unique[start : start + 64]), strict=True))
         log(f"  SemEval leads {min(start + 64, len(unique))}/{len(unique)}")
-    ids = [tuple(pair.pair_id.split("_", 1)) if "_" in pair.pair_id else (pair.pair_id + "a", pair.pair_id + "b")
-           for pair in pairs]
-    # untouched: the pair slice of bench/pairs.py, the stream's untouched pairs and articles, then every
-    # article of those pairs, and so every pair touching such an article
-    seed_pairs = {i for i, pair in enumerate(pairs) if is_held_out(pair.pair_id) or is_held_out(pair.pair_id, 4)}
-    untouched_articles = {a for i in seed_pairs for a in ids[i]} | {a for both in ids for a in both
-                                                                    if is_held_out(a, 4)}
-    untouched = np.array([bool(set(both) & untouched_articles) for both in ids])
-    component = _components(list(ids))
-    group_names = [component[a] for a, _ in ids]
     index = {name: n for n, name in enumerate(dict.fromkeys(group_names))}
     return PairSet(
         np.stack([vectors[a] for a, _ in leads]), np.stack([vectors[b] for _, b in leads]),
@@ -329,17 +350,125 @@ def save(path: Path, matrix: np.ndarray, encoder: str, lam: float, rank: int) ->
                         encoder=np.array(encoder), lam=np.array(lam), rank=np.array(rank), seed=np.array(SEED))
 
 
+# --- linker level: the real tracker on each data set, before and after ---------------------------------------
+
+THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+#: today's gap between the two thresholds (0.60 − 0.35) is kept when the link threshold moves
+MERGE_GAP = Settings().merge_threshold - Settings().link_threshold
+
+
+def linker_settings(threshold: float) -> Settings:
+    return Settings(link_threshold=threshold, merge_threshold=round(threshold + MERGE_GAP, 4))
+
+
+def uci_items(part: str) -> list:
+    from clusters import load_items
+
+    items = load_items(UCI_HEADLINES, None)
+    return [item for item in items if part == "all" or is_held_out(str(item.cluster), 4) == (part == "untouched")]
+
+
+def wikinews_items(part: str) -> list:
+    from wikinews import stream_order
+
+    ordered, _ = stream_order(WIKINEWS_EVENTS, 0, None, Settings())
+    return [item for item, _ in ordered
+            if part == "all" or is_held_out(str(item.cluster), 4) == (part == "untouched")]
+
+
+def clustering(items_of, part: str, encoder, threshold: float) -> dict:
+    from babelwire import Tracker
+    from babelwire.evaluation import evaluate_clusters
+
+    return evaluate_clusters(items_of(part), lambda db: Tracker(db, linker_settings(threshold), encoder=encoder))
+
+
+def threshold_shares(sem: PairSet, matrix: np.ndarray | None, threshold: float) -> dict[str, str]:
+    """Pair-level stand-ins for the stream's measures: the share of cross-lingual same-event pairs
+    (Overall ≤ 1.5) whose cosine reaches the link threshold, and of unrelated pairs (≥ 3.5) that do."""
+    cos = cosines(matrix, sem.first, sem.second)
+    out = {}
+    for part, rows in (("development", ~sem.untouched), ("untouched", sem.untouched)):
+        same = rows & sem.cross & (sem.overall <= SAME_MAX)
+        human = same & ~sem.translated
+        apart = rows & (sem.overall >= 3.5)
+        for name, chosen in (("cross-lingual same-event", same), ("of them human-written", human),
+                             ("rated unrelated (≥ 3.5)", apart)):
+            hits, total = int((cos[chosen] >= threshold).sum()), int(chosen.sum())
+            out[f"SemEval pairs at or above the link threshold, {name}, {part}"] = (
+                f"{hits}/{total} = {100 * hits / total:.1f} %" if total else "–")
+    return out
+
+
+def linker_report(cache: Path, metric_path: Path, stream: bool, cached_only: bool,
+                  thresholds: Sequence[float] = THRESHOLDS) -> tuple[dict, list[str]]:
+    """Tune the mapped vectors' link threshold on the development parts; then every data set, before/after."""
+    import crosslingual_stream
+    from babelwire.encoders import EventMetricEncoder
+
+    base = Neutralised(cache)
+    mapped = EventMetricEncoder(base, EventMetric.load(metric_path))
+    default = Settings().link_threshold
+    tuning = {}
+    for threshold in thresholds:
+        uci_f1 = clustering(uci_items, "development", mapped, threshold)["bcubed_f1"]
+        wiki_f1 = clustering(wikinews_items, "development", mapped, threshold)["bcubed_f1"]
+        tuning[threshold] = (uci_f1, wiki_f1)
+        log(f"  mapped, t={threshold}: UCI dev {uci_f1}, Wikinews dev {wiki_f1}")
+    chosen = max(tuning, key=lambda t: sum(tuning[t]))
+    rows, result = [], {"tuning": {str(t): v for t, v in tuning.items()}, "chosen_threshold": chosen}
+    for name, items_of in (("UCI", uci_items), ("Wikinews", wikinews_items)):
+        for part in ("all", "untouched"):  # the development part's figures are the tuning table's
+            before = clustering(items_of, part, base, default)
+            after = clustering(items_of, part, mapped, chosen)
+            result[f"{name} {part}"] = {"before": before, "after": after}
+            rows.append([f"{name} BCubed F1, {part} ({before['gold_clusters']} events, n={before['n']})",
+                         before["bcubed_f1"], after["bcubed_f1"]])
+            log(f"  {rows[-1]}")
+    sem = semeval(base, cached_only)
+    before, after = threshold_shares(sem, None, default), threshold_shares(sem, mapped.metric.matrix, chosen)
+    rows += [[key, before[key], after[key]] for key in before]
+    if stream:  # the real tracker on the stream's 1,239 articles (each must be encoded once)
+        for label, encoder, threshold in (("before", base, default), ("after", mapped, chosen)):
+            run = crosslingual_stream.run(SEMEVAL_PAIRS, 0, cache, linker_settings(threshold), encoder)
+            result[f"stream {label}"] = crosslingual_stream.summary(run)
+        for key in result["stream before"]:
+            if "rated unrelated" in key or key.startswith(("joined, human", "merged")):
+                rows.append([f"stream: {key}", result["stream before"][key]["all"],
+                             result["stream after"][key]["all"]])
+    tuning_rows = [[t, *v] for t, v in tuning.items()]
+    return result, [
+        format_table(["link threshold (merge = link + 0.25)", "UCI dev F1", "Wikinews dev F1"], tuning_rows,
+                     f"Mapped vectors: link threshold tuned on the development parts (chosen {chosen})"),
+        format_table(["measure", f"before (neutralised e5, t={default})", f"after (event metric, t={chosen})"], rows,
+                     "Linker level, before and after"),
+    ]
+
+
 def main() -> None:
     parser = make_parser(__doc__, "unused")
     parser.add_argument("--cache", type=Path, default=EMBEDDING_CACHE, help="SQLite cache of raw e5 vectors")
     parser.add_argument("--out", type=Path, default=BUNDLED_EVENT_METRIC)
     parser.add_argument("--no-write", action="store_true", help="fit and report, but leave the .npz alone")
+    parser.add_argument("--linker", action="store_true",
+                        help="instead of fitting: the real tracker on UCI, Wikinews and the cross-lingual stream, "
+                             "before and after the map in --out (its link threshold tuned on the development parts)")
+    parser.add_argument("--thresholds", type=float, nargs="+", default=THRESHOLDS,
+                        help="with --linker: the link thresholds tried on the development parts")
+    parser.add_argument("--stream", action="store_true",
+                        help="with --linker: also the cross-lingual stream through a real tracker (1,239 articles)")
+    parser.add_argument("--cached-only", action="store_true",
+                        help="use only the SemEval pairs whose leads are cached (when encoding all is too slow)")
     args = parser.parse_args()
+    if args.linker:
+        result, tables = linker_report(args.cache, args.out, args.stream, args.cached_only, args.thresholds)
+        emit({"machine": machine(), **result}, tables, args.json)
+        return
     random.seed(SEED)
     info = machine()
     encoder = Neutralised(args.cache)
     log("SemEval …")
-    sem = semeval(encoder)
+    sem = semeval(encoder, args.cached_only)
     log("UCI …")
     uci_data = uci(encoder)
     log("Wikinews …")
