@@ -107,7 +107,7 @@ class PairSet:
     first: np.ndarray
     second: np.ndarray
     overall: np.ndarray
-    group: np.ndarray  # connected component of the article graph
+    group: np.ndarray  # connected component of the article graph (named by one of its article ids)
     untouched: np.ndarray
     cross: np.ndarray
     translated: np.ndarray
@@ -162,10 +162,9 @@ def semeval(encoder: Neutralised, cached_only: bool = False) -> PairSet:
     for start in range(0, len(unique), 64):
         vectors.update(zip(unique[start : start + 64], encoder.encode(unique[start : start + 64]), strict=True))
         log(f"  SemEval leads {min(start + 64, len(unique))}/{len(unique)}")
-    index = {name: n for n, name in enumerate(dict.fromkeys(group_names))}
     return PairSet(
         np.stack([vectors[a] for a, _ in leads]), np.stack([vectors[b] for _, b in leads]),
-        np.array([pair.overall for pair in pairs]), np.array([index[g] for g in group_names]), untouched,
+        np.array([pair.overall for pair in pairs]), np.array(group_names), untouched,
         np.array([pair.first.language != pair.second.language for pair in pairs]),
         np.array([pair.machine_translated for pair in pairs]), [pair.pair_id for pair in pairs],
     )
@@ -408,46 +407,54 @@ def threshold_shares(sem: PairSet, matrix: np.ndarray | None, threshold: float) 
 
 def linker_report(cache: Path, metric_path: Path, stream: bool, cached_only: bool,
                   thresholds: Sequence[float] = THRESHOLDS) -> tuple[dict, list[str]]:
-    """Tune the mapped vectors' link threshold on the development parts; then every data set, before/after."""
+    """Tune the link threshold of both vectors on the development parts (the same grid, so the comparison is
+    fair); then every data set: today's vectors at the product's threshold and at their tuned one, and the
+    mapped vectors at theirs."""
     import crosslingual_stream
     from babelwire.encoders import EventMetricEncoder
 
     base = Neutralised(cache)
     mapped = EventMetricEncoder(base, EventMetric.load(metric_path))
     default = Settings().link_threshold
-    tuning = {}
-    for threshold in thresholds:
-        uci_f1 = clustering(uci_items, "development", mapped, threshold)["bcubed_f1"]
-        wiki_f1 = clustering(wikinews_items, "development", mapped, threshold)["bcubed_f1"]
-        tuning[threshold] = (uci_f1, wiki_f1)
-        log(f"  mapped, t={threshold}: UCI dev {uci_f1}, Wikinews dev {wiki_f1}")
-    chosen = max(tuning, key=lambda t: sum(tuning[t]))
-    rows, result = [], {"tuning": {str(t): v for t, v in tuning.items()}, "chosen_threshold": chosen}
+    tuning: dict[str, dict[float, tuple[float, float]]] = {"before": {}, "after": {}}
+    for label, encoder in (("before", base), ("after", mapped)):
+        for threshold in thresholds:
+            uci_f1 = clustering(uci_items, "development", encoder, threshold)["bcubed_f1"]
+            wiki_f1 = clustering(wikinews_items, "development", encoder, threshold)["bcubed_f1"]
+            tuning[label][threshold] = (uci_f1, wiki_f1)
+            log(f"  {label}, t={threshold}: UCI dev {uci_f1}, Wikinews dev {wiki_f1}")
+    tuned = {label: max(grid, key=lambda t, grid=grid: sum(grid[t])) for label, grid in tuning.items()}
+    columns = (("before", base, default), ("before, tuned", base, tuned["before"]),
+               ("after", mapped, tuned["after"]))
+    rows: list[list] = []
+    result: dict = {"tuning": {label: {str(t): v for t, v in grid.items()} for label, grid in tuning.items()},
+                    "tuned_thresholds": tuned}
     for name, items_of in (("UCI", uci_items), ("Wikinews", wikinews_items)):
         for part in ("all", "untouched"):  # the development part's figures are the tuning table's
-            before = clustering(items_of, part, base, default)
-            after = clustering(items_of, part, mapped, chosen)
-            result[f"{name} {part}"] = {"before": before, "after": after}
-            rows.append([f"{name} BCubed F1, {part} ({before['gold_clusters']} events, n={before['n']})",
-                         before["bcubed_f1"], after["bcubed_f1"]])
+            scores = [clustering(items_of, part, encoder, threshold) for _, encoder, threshold in columns]
+            result[f"{name} {part}"] = dict(zip([label for label, _, _ in columns], scores, strict=True))
+            rows.append([f"{name} BCubed F1, {part} ({scores[0]['gold_clusters']} events, n={scores[0]['n']})",
+                         *(score["bcubed_f1"] for score in scores)])
             log(f"  {rows[-1]}")
     sem = semeval(base, cached_only)
-    before, after = threshold_shares(sem, None, default), threshold_shares(sem, mapped.metric.matrix, chosen)
-    rows += [[key, before[key], after[key]] for key in before]
+    shares = [threshold_shares(sem, None if encoder is base else mapped.metric.matrix, threshold)
+              for _, encoder, threshold in columns]
+    rows += [[key, *(share[key] for share in shares)] for key in shares[0]]
     if stream:  # the real tracker on the stream's 1,239 articles (each must be encoded once)
-        for label, encoder, threshold in (("before", base, default), ("after", mapped, chosen)):
+        for label, encoder, threshold in columns:
             run = crosslingual_stream.run(SEMEVAL_PAIRS, 0, cache, linker_settings(threshold), encoder)
             result[f"stream {label}"] = crosslingual_stream.summary(run)
         for key in result["stream before"]:
             if "rated unrelated" in key or key.startswith(("joined, human", "merged")):
-                rows.append([f"stream: {key}", result["stream before"][key]["all"],
-                             result["stream after"][key]["all"]])
-    tuning_rows = [[t, *v] for t, v in tuning.items()]
+                rows.append([f"stream: {key}", *(result[f"stream {label}"][key]["all"] for label, _, _ in columns)])
+    tuning_rows = [[t, *tuning["before"][t], *tuning["after"][t]] for t in thresholds]
     return result, [
-        format_table(["link threshold (merge = link + 0.25)", "UCI dev F1", "Wikinews dev F1"], tuning_rows,
-                     f"Mapped vectors: link threshold tuned on the development parts (chosen {chosen})"),
-        format_table(["measure", f"before (neutralised e5, t={default})", f"after (event metric, t={chosen})"], rows,
-                     "Linker level, before and after"),
+        format_table(["link threshold (merge = link + 0.25)", "UCI dev F1, before", "Wikinews dev F1, before",
+                      "UCI dev F1, after", "Wikinews dev F1, after"], tuning_rows,
+                     f"Link threshold tuned on the development parts (best sum: before {tuned['before']}, "
+                     f"after {tuned['after']})"),
+        format_table(["measure", f"before (t={default}, product)", f"before (t={tuned['before']}, tuned)",
+                      f"after: event metric (t={tuned['after']}, tuned)"], rows, "Linker level, before and after"),
     ]
 
 
