@@ -406,7 +406,7 @@ def threshold_shares(sem: PairSet, matrix: np.ndarray | None, threshold: float) 
 
 
 def linker_report(cache: Path, metric_path: Path, stream: bool, cached_only: bool,
-                  thresholds: Sequence[float] = THRESHOLDS) -> tuple[dict, list[str]]:
+                  thresholds: Sequence[float] = THRESHOLDS, also: Sequence[float] = ()) -> tuple[dict, list[str]]:
     """Tune the link threshold of both vectors on the development parts (the same grid, so the comparison is
     fair); then every data set: today's vectors at the product's threshold and at their tuned one, and the
     mapped vectors at theirs."""
@@ -425,7 +425,7 @@ def linker_report(cache: Path, metric_path: Path, stream: bool, cached_only: boo
             log(f"  {label}, t={threshold}: UCI dev {uci_f1}, Wikinews dev {wiki_f1}")
     tuned = {label: max(grid, key=lambda t, grid=grid: sum(grid[t])) for label, grid in tuning.items()}
     columns = (("before", base, default), ("before, tuned", base, tuned["before"]),
-               ("after", mapped, tuned["after"]))
+               ("after", mapped, tuned["after"]), *((f"after at {t}", mapped, t) for t in also))
     rows: list[list] = []
     result: dict = {"tuning": {label: {str(t): v for t, v in grid.items()} for label, grid in tuning.items()},
                     "tuned_thresholds": tuned}
@@ -458,7 +458,8 @@ def linker_report(cache: Path, metric_path: Path, stream: bool, cached_only: boo
                      f"Link threshold tuned on the development parts (best sum: before {tuned['before']}, "
                      f"after {tuned['after']})"),
         format_table(["measure", f"before (t={default}, product)", f"before (t={tuned['before']}, tuned)",
-                      f"after: event metric (t={tuned['after']}, tuned)"], rows, "Linker level, before and after"),
+                      f"after: event metric (t={tuned['after']}, tuned)", *(f"event metric, t={t}" for t in also)],
+                     rows, "Linker level, before and after"),
     ]
 
 
@@ -506,6 +507,8 @@ def main() -> None:
                              "before and after the map in --out (its link threshold tuned on the development parts)")
     parser.add_argument("--thresholds", type=float, nargs="+", default=THRESHOLDS,
                         help="with --linker: the link thresholds tried on the development parts")
+    parser.add_argument("--also", type=float, nargs="*", default=(),
+                        help="with --linker: also report the mapped vectors at these link thresholds")
     parser.add_argument("--stream", action="store_true",
                         help="with --linker: also the cross-lingual stream through a real tracker (1,239 articles)")
     parser.add_argument("--cached-only", action="store_true",
@@ -518,7 +521,7 @@ def main() -> None:
         emit({"machine": machine(), **result}, tables, args.json)
         return
     if args.linker:
-        result, tables = linker_report(args.cache, args.out, args.stream, args.cached_only, args.thresholds)
+        result, tables = linker_report(args.cache, args.out, args.stream, args.cached_only, args.thresholds, args.also)
         emit({"machine": machine(), **result}, tables, args.json)
         return
     random.seed(SEED)
