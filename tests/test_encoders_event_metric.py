@@ -85,3 +85,17 @@ def test_a_store_built_without_the_map_refuses_it(tmp_path: Path, language_ident
     mapped = EventMetricEncoder(inner, _metric_for(inner.name, 64))
     with pytest.raises(StoreError, match="built with the encoder"):
         Tracker(tmp_path / "store.db", settings, encoder=mapped, language_identifier=language_identifier)
+
+
+def test_mapped_e5_vectors_still_tell_events_apart(e5: E5Encoder) -> None:
+    """The map on real e5 vectors: unit rows, a story in three languages closer than another story."""
+    texts = ["The government announced on Monday that the new bridge will open to traffic next spring.",
+             "Die Regierung kündigte am Montag an, dass die neue Brücke im nächsten Frühjahr für den Verkehr öffnet.",
+             "Le gouvernement a annoncé lundi que le nouveau pont sera ouvert à la circulation au printemps prochain.",
+             "Die Zentralbank hat den Leitzins um einen halben Prozentpunkt angehoben."]
+    mapped = with_event_metric(e5)
+    assert isinstance(mapped, EventMetricEncoder) and mapped.encoder is e5
+    vectors = mapped.encode(texts)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(vectors, mapped.metric(e5.encode(texts)), rtol=1e-5, atol=1e-6)
+    assert min(vectors[0] @ vectors[1], vectors[0] @ vectors[2]) > vectors[0] @ vectors[3] + 0.2
