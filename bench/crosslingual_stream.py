@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from babelwire import Settings, Tracker
-from babelwire.encoders import CachedEncoder, E5Encoder
+from babelwire.encoders import CachedEncoder, E5Encoder, Encoder
 from babelwire.evaluation import is_held_out
 from babelwire.types import Article
 from common import EMBEDDING_CACHE, SEMEVAL_PAIRS, emit, format_table, log, machine, make_parser, timed
@@ -149,11 +149,14 @@ def parse_settings(pairs: list[str]) -> Settings:
     return Settings.from_mapping(values) if values else Settings()
 
 
-def run(path: Path, seed: int, cache: Path, settings: Settings) -> dict:
-    """Stream the articles through a fresh tracker and score the stories it made."""
+def run(path: Path, seed: int, cache: Path, settings: Settings, encoder: Encoder | None = None) -> dict:
+    """Stream the articles through a fresh tracker and score the stories it made.
+
+    ``encoder`` replaces the cached default e5 (``bench/event_metric.py`` passes the event metric's).
+    """
     data = load(path, settings.min_text_chars)
     articles = stream(data, seed)
-    encoder = CachedEncoder(E5Encoder(), cache)
+    encoder = encoder or CachedEncoder(E5Encoder(), cache)
     log(f"streaming {len(articles)} articles ({len(data.pairs)} pairs, {len(data.unrelated)} unrelated) …")
     with (
         tempfile.TemporaryDirectory() as tmp,

