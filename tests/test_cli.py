@@ -260,6 +260,15 @@ def test_a_missing_store_is_an_error_except_for_the_commands_that_fill_one(tmp_p
     assert listed.exit_code == 0 and "1 story" in listed.stdout and "1 stories" not in listed.stdout
 
 
+def test_python_dash_m_runs_the_command() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "babelwire", "--version"], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and "babelwire" in result.stdout
+
+
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == f"babelwire {__version__}"
