@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from babelwire.api import create_app
 from babelwire.encoders import HashingEncoder
 from babelwire.settings import Settings
+from babelwire.store import Store
 from babelwire.tracker import Tracker
 from babelwire.types import Article, DateSource, PublishedDate
 
@@ -122,6 +123,16 @@ def hostile_analysis(story: Any, articles: list[Article], **_: Any) -> dict[str,
                     "language": articles[0].language}],
         "statements": {articles[0].id: {"shared": [f"shared {XSS_IMG}"], "unique": [f"unique {XSS_SCRIPT}"]}},
     }
+
+
+def put(store: Store, found: Article, story_id: int, score: float | None = None) -> int:
+    """Store an article in a story (created when it is new), as the tracker does, in one transaction."""
+    with store.transaction():
+        key = store.insert_article(found)
+        if store.resolve_story_id(story_id) is None:
+            store.create_story(story_id, found.title)
+        store.assign(key, story_id, score)
+    return key
 
 
 def build_store(path: Path, articles: list[Article]) -> str:

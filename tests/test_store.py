@@ -36,7 +36,7 @@ from babelwire.store import (
 from babelwire.tracker import Tracker
 from babelwire.types import Article, DateSource, PublishedDate
 from conftest import DEMO
-from story_corpus import HASHING_SETTINGS, article, corpus, make_app
+from story_corpus import HASHING_SETTINGS, article, corpus, make_app, put
 
 INGESTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -59,16 +59,6 @@ def make(
     )
     article.embedding = np.random.default_rng(seed).standard_normal(8).astype(np.float32)
     return article
-
-
-def put(store: Store, article: Article, story_id: int, score: float | None = None) -> int:
-    """Store an article in a story (created when it is new), as the tracker does, in one transaction."""
-    with store.transaction():
-        key = store.insert_article(article)
-        if store.resolve_story_id(story_id) is None:
-            store.create_story(story_id, article.title)
-        store.assign(key, story_id, score)
-    return key
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from babelwire.encoders import HashingEncoder
 from babelwire.store import SQLiteStore, Store, open_store
 from babelwire.tracker import Tracker
 from babelwire.types import Article, DateSource, PublishedDate
-from story_corpus import HASHING_SETTINGS, article, corpus
+from story_corpus import HASHING_SETTINGS, article, corpus, put
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 #: what a listing's filters may be, each checked against the recomputation
@@ -37,16 +37,6 @@ def make(title: str, *, language: str = "en", published: str | None = None, sour
     )
     found.embedding = np.random.default_rng(seed).standard_normal(8).astype(np.float32)
     return found
-
-
-def put(store: Store, found: Article, story_id: int) -> int:
-    """Store an article in a story (created when new) in one transaction, as the tracker does."""
-    with store.transaction():
-        key = store.insert_article(found)
-        if store.resolve_story_id(story_id) is None:
-            store.create_story(story_id, found.title)
-        store.assign(key, story_id, None)
-    return key
 
 
 def copy_of(original: Article, source: str, ingested: int, seed: int) -> Article:

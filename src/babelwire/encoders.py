@@ -41,6 +41,11 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.maximum(norms, 1e-12)
 
 
+def _file_digest(path: str | Path) -> str:
+    """A short digest of a fitted file, for the name of the vectors it makes (a refit gets a new name)."""
+    return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:8]
+
+
 class LinearNeutralizer:
     """Removes the language part of multilingual vectors: x → unit((x − mean) − BᵀB(x − mean)).
 
@@ -58,10 +63,8 @@ class LinearNeutralizer:
     @classmethod
     def load(cls, path: str | Path) -> LinearNeutralizer:
         """Read a fitted neutraliser; its name carries a digest so refits never mix with old vectors."""
-        raw = Path(path).read_bytes()
         with np.load(path) as data:
-            digest = hashlib.sha1(raw).hexdigest()[:8]
-            return cls(data["mean"], data["basis"], name=f"neutral{data['basis'].shape[0]}-{digest}")
+            return cls(data["mean"], data["basis"], name=f"neutral{data['basis'].shape[0]}-{_file_digest(path)}")
 
     def __call__(self, vectors: np.ndarray) -> np.ndarray:
         centred = np.atleast_2d(vectors) - self.mean
@@ -93,11 +96,9 @@ class EventMetric:
     @classmethod
     def load(cls, path: str | Path) -> EventMetric:
         """Read a fitted map; its name carries a digest so a refit never mixes with old vectors."""
-        raw = Path(path).read_bytes()
         with np.load(path) as data:
-            digest = hashlib.sha1(raw).hexdigest()[:8]
             matrix = data["matrix"]
-            return cls(matrix, str(data["encoder"]), data["mean"], name=f"event{matrix.shape[0]}-{digest}")
+            return cls(matrix, str(data["encoder"]), data["mean"], name=f"event{matrix.shape[0]}-{_file_digest(path)}")
 
     def __call__(self, vectors: np.ndarray) -> np.ndarray:
         return _normalise_rows((np.atleast_2d(vectors) - self.mean) @ self.matrix.T)

@@ -32,6 +32,26 @@ from babelwire.store_sources import SourceStore
 from babelwire.store_watchlists import WatchlistStore
 from babelwire.types import Article, DateSource, PublishedDate, Story, StoryMerge
 
+#: the rows of migration 7's story summaries, computed from the stored articles (PostgreSQL's migration 5 runs
+#: the same statements). Part of two migrations, so frozen: later changes go into migrations of their own
+SUMMARIES_BACKFILL = """
+    INSERT INTO story_summaries (story_id, articles, copies, linked, first_placed, last_placed, first_ingested,
+        last_ingested, first_seen, last_seen, listed)
+    SELECT a.story_id, COUNT(*), SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END),
+        SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END),
+        MIN(CASE WHEN a.published_source <> 'html-text' THEN a.published END),
+        MAX(CASE WHEN a.published_source <> 'html-text' THEN a.published END),
+        MIN(a.ingested_at), MAX(a.ingested_at),
+        COALESCE(MIN(CASE WHEN a.published_source <> 'html-text' THEN a.published END), MIN(a.ingested_at)),
+        COALESCE(MAX(CASE WHEN a.published_source <> 'html-text' THEN a.published END), MAX(a.ingested_at)),
+        CASE WHEN SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END) > 0 THEN 1 ELSE 0 END
+    FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id;
+    INSERT INTO story_languages (story_id, language, originals, copies)
+    SELECT a.story_id, a.language, SUM(CASE WHEN a.copy_of IS NULL THEN 1 ELSE 0 END),
+        SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END)
+    FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id, a.language;
+"""
+
 #: the SQLite schema: each entry upgrades it from version ``index`` to ``index + 1``
 #: (PostgreSQL has its own list, :data:`babelwire.store_postgres.MIGRATIONS`)
 MIGRATIONS: tuple[str, ...] = (
@@ -302,21 +322,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (story_id, language)
     );
     CREATE INDEX story_languages_language ON story_languages(language, story_id, originals);
-    INSERT INTO story_summaries (story_id, articles, copies, linked, first_placed, last_placed, first_ingested,
-        last_ingested, first_seen, last_seen, listed)
-    SELECT a.story_id, COUNT(*), SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END),
-        SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END),
-        MIN(CASE WHEN a.published_source <> 'html-text' THEN a.published END),
-        MAX(CASE WHEN a.published_source <> 'html-text' THEN a.published END),
-        MIN(a.ingested_at), MAX(a.ingested_at),
-        COALESCE(MIN(CASE WHEN a.published_source <> 'html-text' THEN a.published END), MIN(a.ingested_at)),
-        COALESCE(MAX(CASE WHEN a.published_source <> 'html-text' THEN a.published END), MAX(a.ingested_at)),
-        CASE WHEN SUM(CASE WHEN a.kept_out IS NULL THEN 1 ELSE 0 END) > 0 THEN 1 ELSE 0 END
-    FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id;
-    INSERT INTO story_languages (story_id, language, originals, copies)
-    SELECT a.story_id, a.language, SUM(CASE WHEN a.copy_of IS NULL THEN 1 ELSE 0 END),
-        SUM(CASE WHEN a.copy_of IS NULL THEN 0 ELSE 1 END)
-    FROM articles a JOIN stories s ON s.id = a.story_id WHERE s.merged_into IS NULL GROUP BY a.story_id, a.language;
+    """ + SUMMARIES_BACKFILL + """
     CREATE TABLE language_totals (language TEXT PRIMARY KEY, originals INTEGER NOT NULL);
     INSERT INTO language_totals (language, originals)
     SELECT language, SUM(originals) FROM story_languages GROUP BY language;
