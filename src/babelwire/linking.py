@@ -16,6 +16,11 @@ After a join, the grown story's centroid is compared with the other candidate
 stories' centroids: two stories whose centroids reach ``merge_threshold`` were
 one event all along, and are merged into the older one, with a record of it.
 
+The linker need not hold the whole store in memory: given a :class:`LinkSource` (the tracker's reads the
+store), it reads the members and stories a decision needs when it first needs them and keeps them, and
+its vector index can be one opened from files (:mod:`babelwire.index_files`). Without one it holds what
+:meth:`StoryLinker.load` gave it, as a batch :func:`relink` does.
+
 Stories are never rebuilt behind the user's back; :func:`relink` is the explicit
 batch command. Given the same articles in the same order, the decisions are the
 same: story ids come from a counter, ties break on ids, and the index is
@@ -25,8 +30,9 @@ deterministic.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -34,6 +40,18 @@ from babelwire.dates import interval_gap_days
 from babelwire.index import Interval, TimeBucketedIndex, UsearchIndex, VectorIndex
 from babelwire.settings import Settings
 from babelwire.types import UNDETERMINED, LinkDecision
+
+
+class LinkSource(Protocol):
+    """Where a linker reads the linked articles it does not hold yet (the tracker's reads its store)."""
+
+    def members(self, keys: Sequence[int]) -> dict[int, tuple[int, Interval | None, str]]:
+        """``key -> (story id, linking interval, language)`` of the given linked articles."""
+        ...
+
+    def story_members(self, story_ids: Sequence[int]) -> Iterable[tuple[int, int, np.ndarray, str]]:
+        """``(story id, key, vector, language)`` of every linked article of these stories, in key order."""
+        ...
 
 
 @dataclass
@@ -82,29 +100,68 @@ class StoryLinker:
     dim: int
     index_factory: Callable[[int], VectorIndex] = UsearchIndex
     next_story_id: int = 1
+    #: the vector index to start from (one opened from files); a new, empty one by default
+    index: TimeBucketedIndex | None = None
+    #: where members and stories not held in memory are read; without one, memory holds them all
+    source: LinkSource | None = None
     _members: dict[int, _Member] = field(default_factory=dict)  # article key -> member
     _stories: dict[int, _StoryState] = field(default_factory=dict)
-    _index: TimeBucketedIndex | None = None
 
     def __post_init__(self) -> None:
-        # buckets as wide as the window: a dated search reads two or three of them
-        self._index = TimeBucketedIndex(self.dim, self.settings.link_window_days, self.index_factory)
+        if self.index is None:
+            # buckets as wide as the window: a dated search reads two or three of them
+            self.index = TimeBucketedIndex(self.dim, self.settings.link_window_days, self.index_factory)
 
     def __len__(self) -> int:
-        return len(self._members)
+        """How many linked articles the index holds."""
+        assert self.index is not None
+        return len(self.index)
 
     def story_of(self, key: int) -> int:
         """The story an already-linked article belongs to."""
+        self._read_members([key])
         return self._members[key].story_id
+
+    def held(self) -> int:
+        """How many members and stories memory holds (read from the source, or linked here)."""
+        return len(self._members) + len(self._stories)
+
+    def forget(self) -> None:
+        """Drop the members and stories held in memory; the source gives them again when needed.
+
+        Only with a source: without one, memory is all the linker has.
+        """
+        if self.source is not None:
+            self._members.clear()
+            self._stories.clear()
+
+    def _read_members(self, keys: Iterable[int]) -> None:
+        """Hold the members of ``keys`` (those the source knows), reading the missing ones in one go."""
+        missing = [key for key in keys if key not in self._members]
+        if missing and self.source is not None:
+            for key, (story_id, interval, language) in self.source.members(missing).items():
+                self._members[key] = _Member(story_id, interval, language)
+
+    def _read_stories(self, story_ids: Iterable[int]) -> None:
+        """Hold the states of these stories, summing their members' vectors in key order (as loading does)."""
+        missing = sorted({story for story in story_ids if story not in self._stories})
+        if not missing or self.source is None:
+            return
+        states = {story: _StoryState(np.zeros(self.dim, dtype=np.float64)) for story in missing}
+        for story_id, key, vector, language in self.source.story_members(missing):
+            states[story_id].add(key, vector, language)
+        self._stories.update(states)
 
     def load(self, key: int, vector: np.ndarray, story_id: int, interval: Interval | None, language: str) -> None:
         """Restore an article already linked in the store (no decision is made)."""
         self._remember(key, vector, _Member(story_id, interval, language))
         self.next_story_id = max(self.next_story_id, story_id + 1)
 
-    def _remember(self, key: int, vector: np.ndarray, member: _Member) -> None:
-        assert self._index is not None
-        self._index.add(key, vector, member.interval)
+    def _remember(self, key: int, vector: np.ndarray, member: _Member, new_story: bool = False) -> None:
+        assert self.index is not None
+        if not new_story:  # a story joined must be whole in memory before it grows
+            self._read_stories([member.story_id])
+        self.index.add(key, vector, member.interval)
         self._members[key] = member
         state = self._stories.get(member.story_id)
         if state is None:
@@ -119,16 +176,17 @@ class StoryLinker:
         Given an ``interval``, only the time buckets within the link window of it
         are read (the result may still hold articles just outside the window).
         """
-        assert self._index is not None
+        assert self.index is not None
         if interval is None:
-            return self._index.search(vector, count)
-        return self._index.search(vector, count, interval, self.settings.link_window_days)
+            return self.index.search(vector, count)
+        return self.index.search(vector, count, interval, self.settings.link_window_days)
 
     def candidate_stories(self, vector: np.ndarray, interval: Interval | None) -> list[int]:
         """Stories with a member among the nearest neighbours, inside the time window."""
         keys, _ = self.nearest(vector, self.settings.link_neighbours, interval)
         window = self.settings.link_window_days
         found = set()
+        self._read_members(keys.tolist())
         for key in keys.tolist():
             member = self._members.get(key)
             if member is None:
@@ -150,6 +208,7 @@ class StoryLinker:
         gives up ``same_language_offset`` in proportion to the story's members
         in the article's language.
         """
+        self._read_stories([story_id])
         state = self._stories[story_id]
         similarity = float(state.centroid() @ vector)
         return similarity - self.settings.same_language_offset * state.language_share(language)
@@ -162,6 +221,7 @@ class StoryLinker:
         candidates = self.candidate_stories(vector, interval)
         if not candidates:
             return {}
+        self._read_stories(candidates)
         states = [self._stories[story] for story in candidates]
         similarities = np.stack([state.centroid() for state in states]) @ np.asarray(vector, dtype=np.float64)
         offset = self.settings.same_language_offset
@@ -189,7 +249,7 @@ class StoryLinker:
         if not ranked or ranked[0][1] < self.settings.link_threshold:
             story_id = self.next_story_id
             self.next_story_id += 1
-            self._remember(key, vector, _Member(story_id, interval, language))
+            self._remember(key, vector, _Member(story_id, interval, language), new_story=True)
             return LinkDecision(article_id, story_id, ranked[0][1] if ranked else 0.0, new_story=True)
         best, best_score = ranked[0]
         self._remember(key, vector, _Member(best, interval, language))
@@ -219,7 +279,8 @@ class StoryLinker:
     def _fold(self, source: int, target: int) -> None:
         state = self._stories.pop(source)
         for key in state.members:
-            self._members[key].story_id = target
+            if key in self._members:  # the others are read from the source, which the tracker merges too
+                self._members[key].story_id = target
         self._stories[target].absorb(state)
 
 

@@ -100,6 +100,10 @@ class Settings:
     link_window_days: float = 7.0
     #: nearest neighbours fetched from the vector index per new article
     link_neighbours: int = 50
+    #: where the linker's vector index is saved so that a process opens it instead of rebuilding it
+    #: (babelwire.index_files): ``""`` puts it beside a SQLite store (``STORE.vectors/``) and under the model
+    #: cache for PostgreSQL; ``off`` rebuilds it in memory in each process, as before
+    vector_index_dir: str = ""
     #: a date the reader marked unreliable widens the article's window instead of placing it
     #: (``babelwire.dates.linking_interval``): a date written in the URL is usually the day of
     #: publication but may be a section's or an update's, so it stands for this many days either side ...
@@ -266,3 +270,9 @@ class Settings:
 def default_db_path() -> str:
     """The store used when none is given: ``$BABELWIRE_DB`` or ``./babelwire.db``."""
     return os.environ.get(DB_ENV_VAR) or DEFAULT_DB
+
+
+def model_cache_dir() -> Path:
+    """Where converted models (and a PostgreSQL store's saved vector index) are kept: ``$BABELWIRE_MODEL_CACHE``
+    or ``~/.cache/babelwire``."""
+    return Path(os.environ.get(MODEL_CACHE_ENV_VAR) or DEFAULT_MODEL_CACHE).expanduser()

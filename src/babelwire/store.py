@@ -391,6 +391,8 @@ class StoreError(Exception):
     """The store cannot be opened or used as asked."""
 
 
+#: the articles the linker holds: originals with a vector, not kept out of stories
+_LINKED = "embedding IS NOT NULL AND copy_of IS NULL AND kept_out IS NULL"
 #: the meta key of :meth:`Store.write_generation`
 _GENERATION_KEY = "write_generation"
 
@@ -560,6 +562,10 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
 
     def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         raise NotImplementedError
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        """Rows of a large result, read as they are consumed (SQLite's cursor already does)."""
+        yield from self._execute(sql, params)
 
     def _insert(self, sql: str, params: Sequence[Any]) -> int:
         """Run an ``INSERT`` into a table keyed by ``seq``; returns the new row's ``seq``."""
@@ -991,17 +997,44 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         """How many articles (copies included) the store holds."""
         return int(self._execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
-    def iter_link_rows(self) -> Iterator[LinkRow]:
-        """Every linked article with its vector, in insertion order (pages kept out of stories are left out)."""
-        rows = self._execute(
+    def iter_link_rows(self, after: int = 0) -> Iterator[LinkRow]:
+        """Every linked article with its vector (those with a key above ``after``), in insertion order
+        (pages kept out of stories are left out)."""
+        rows = self._stream(
             "SELECT seq, id, embedding, story_id, published, published_source, published_reliable, language "
-            "FROM articles WHERE embedding IS NOT NULL AND copy_of IS NULL AND kept_out IS NULL ORDER BY seq"
+            f"FROM articles WHERE seq > ? AND {_LINKED} ORDER BY seq", (after,),
         )
         for row in rows:
             yield LinkRow(
                 seq=row["seq"], id=row["id"], vector=np.frombuffer(row["embedding"], dtype=np.float32),
                 story_id=row["story_id"], published=_published(row), language=row["language"],
             )
+
+    def link_members(self, keys: Sequence[int]) -> dict[int, tuple[int, PublishedDate | None, str]]:
+        """``key -> (story id, publication date, language)`` of the linked articles among ``keys``."""
+        if not keys:
+            return {}
+        rows = self._execute(
+            "SELECT seq, story_id, published, published_source, published_reliable, language FROM articles "
+            f"WHERE seq IN ({_marks(len(keys))}) AND {_LINKED}", list(keys),
+        )
+        return {row["seq"]: (row["story_id"], _published(row), row["language"]) for row in rows}
+
+    def story_link_members(self, story_ids: Sequence[int]) -> Iterator[tuple[int, int, np.ndarray, str]]:
+        """``(story id, key, vector, language)`` of the linked articles of these stories, by story, in key order."""
+        if not story_ids:
+            return
+        rows = self._execute(
+            f"SELECT story_id, seq, embedding, language FROM articles WHERE story_id IN ({_marks(len(story_ids))}) "
+            f"AND {_LINKED} ORDER BY story_id, seq", list(story_ids),
+        )
+        for row in rows:
+            yield row[0], row[1], np.frombuffer(row[2], dtype=np.float32), row[3]
+
+    def article_id_at(self, key: int) -> str | None:
+        """The id of the article stored under ``key``, or ``None``."""
+        row = self._execute("SELECT id FROM articles WHERE seq = ?", (key,)).fetchone()
+        return None if row is None else row[0]
 
     def embedding(self, article_id: str) -> np.ndarray | None:
         """An article's stored vector (copies have none)."""

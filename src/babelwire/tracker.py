@@ -27,10 +27,11 @@ from babelwire.dates import linking_interval
 from babelwire.encoders import Encoder, make_encoder
 from babelwire.index import Interval, UsearchIndex, VectorIndex
 from babelwire.langid import LanguageIdentifier, LinguaIdentifier, Py3LangidIdentifier
+from babelwire.linker_state import MAX_HELD, LinkerState
 from babelwire.linking import StoryLinker, relink
 from babelwire.readers import ReadResult, read_inputs
 from babelwire.relinking import RelinkReport, match_story_ids
-from babelwire.settings import SUPPORTED_LANGUAGES, Settings, default_db_path
+from babelwire.settings import SUPPORTED_LANGUAGES, Settings, default_db_path, model_cache_dir
 from babelwire.singleflight import SingleFlight
 from babelwire.store import LinkRow, Store, StoreError, canonical_url, open_store
 from babelwire.types import (
@@ -115,6 +116,8 @@ class Tracker:
         self._copy_detector: CopyDetector | None = None
         #: the store's write generation the in-memory linker reflects (see Store.write_generation)
         self._generation: int | None = None
+        self._linker_state = LinkerState(self.store, self.settings, self.encoder.name, self.encoder.dim,
+                                         index_factory, self.linking_interval, model_cache_dir)
 
     # --- set-up --------------------------------------------------------------------
 
@@ -145,9 +148,11 @@ class Tracker:
 
     @property
     def linker(self) -> StoryLinker:
-        """The in-memory story graph, rebuilt from the store on first use."""
-        if self._linker is None:
+        """The story graph, up to date with what every process stored (:mod:`babelwire.linker_state`): its
+        vector index opened from the files beside the store (built, and saved, when there are none)."""
+        if self._linker is None or self.store.write_generation() != self._generation:
             self._linker = self._load_linker()
+            self._linker_state.save(self._linker)
         return self._linker
 
     @property
@@ -162,12 +167,7 @@ class Tracker:
 
     def _load_linker(self) -> StoryLinker:
         self._generation = self.store.write_generation()
-        linker = StoryLinker(self.settings, self.encoder.dim, self.index_factory)
-        linker.next_story_id = self.store.max_story_id() + 1  # never an id a merged story had
-        for row in self.store.iter_link_rows():
-            interval = self.linking_interval(row.published)
-            linker.load(row.seq, row.vector, row.story_id, interval, row.language)
-        return linker
+        return self._linker_state.refresh(self._linker)
 
     def linking_interval(self, published: PublishedDate | None) -> Interval | None:
         """Where the linker places an article in time (``None``: undated); unreliable dates only widen it."""
@@ -316,11 +316,14 @@ class Tracker:
         decisions = []
         batch = {article.id: article for article in articles}
         taken: set[str] = set()
+        linked: list[int] = []
         try:
             with self.store.transaction():
                 generation = self.store.write_generation()
                 if self._linker is None or generation != self._generation:
                     self._linker = self._load_linker()
+                elif self._linker.held() > MAX_HELD:
+                    self._linker.forget()
                 linker = self._linker
                 for article in articles:
                     if article.copy_of is not None and article.copy_of in taken:
@@ -339,6 +342,7 @@ class Tracker:
                     key = self.store.insert_article(article, fingerprints[article.id].minhash_bytes())
                     interval = self.linking_interval(article.published)
                     decision = linker.link(key, article.id, article.embedding, interval, article.language)
+                    linked.append(key)
                     if decision.new_story:
                         self.store.create_story(decision.story_id, article.title or _first_words(article.text))
                     for source in decision.merged_story_ids:
@@ -350,6 +354,10 @@ class Tracker:
         except BaseException:
             self._linker = None  # the in-memory graph ran ahead of the store: rebuild it on next use
             raise
+        for key in linked:  # committed: the saved index may hold them now
+            self._linker_state.linked(key)
+        if linked:
+            self._linker_state.save(linker)
         return decisions, taken
 
     def _store_kept_out(self, article: Article, fingerprint: Fingerprint, linker: StoryLinker) -> None:
