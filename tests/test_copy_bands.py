@@ -103,6 +103,8 @@ def test_the_band_layout_and_hashes_are_datasketchs_and_stable() -> None:
     layout = band_layout(0.7, 64)
     assert layout is not None and (layout.bands, layout.rows) == (index.b, index.r) == (8, 8)
     assert band_layout(1.0, 64) is None
+    strict = band_layout(0.8, 64)
+    assert strict is not None and (strict.bands, strict.rows) == (MinHashLSH(threshold=0.8, num_perm=64).b, 11)
     # stored hashes must never change: a change would need a new layout key (and a backfill)
     assert band_hashes(np.arange(64, dtype=np.uint32), layout)[0, :2].tolist() == [
         2086416528024037492, 1970709154838249951]
@@ -246,3 +248,20 @@ def test_a_failed_write_leaves_no_band_rows(store_db: str, language_identifier) 
         assert report.added + report.copies == len(articles)
         assert _band_rows(store) == 8 * _signed_originals(store) > 0
         assert not store.check_consistency()
+
+
+def test_many_candidates_are_read_in_chunks(store_db: str) -> None:
+    """Originals sharing a band are all read, however many (the keys go to the database in chunks)."""
+    layout = band_layout(0.7, 64)
+    assert layout is not None
+    signature = np.arange(64, dtype=np.uint32).tobytes()
+    with open_store(store_db) as store:
+        with store.transaction():
+            store.set_meta(BAND_LAYOUT_KEY, layout.key())
+            for number in range(1203):
+                store.insert_article(Article(title="t", text=f"text {number}", source="s.example"), signature)
+        hashes = band_hashes(np.frombuffer(signature, dtype=np.uint32), layout)[0].tolist()
+        found = store.copy_band_candidates(hashes[:1])
+        assert len(found) == 1203 and len({article_id for article_id, _ in found}) == 1203
+        assert all(blob == signature for _, blob in found)
+        assert store.copy_band_candidates([12345]) == []

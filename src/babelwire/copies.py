@@ -273,7 +273,7 @@ def band_layout(threshold: float, num_perm: int) -> BandLayout | None:
     """The bands datasketch's ``MinHashLSH`` uses for ``threshold`` and ``num_perm`` (its false-positive and
     false-negative weights left equal, as :class:`MinHashCopyDetector` leaves them), so that both detectors see
     the same candidates; ``None`` at 1.0, where only the exact text is a copy. Cached: the search integrates
-    numerically over every (bands, rows) pair (half a second for 64 permutations)."""
+    numerically over every (bands, rows) pair (a few milliseconds for 64 permutations)."""
     if threshold >= 1.0:
         return None
     from datasketch.lsh import _optimal_param

@@ -393,7 +393,8 @@ _LANGUAGES_OF_ARTICLES = (
 #: the columns of ``story_summaries`` that the articles add up to (the others follow from them)
 _TALLY_COLUMNS = ("articles", "copies", "linked", "first_placed", "last_placed", "first_ingested", "last_ingested")
 _SUMMARY_COLUMNS = ("story_id", *_TALLY_COLUMNS, "first_seen", "last_seen", "listed")
-#: article ids per query for their sentence vectors (SQLite builds before 3.32 allow 999 parameters)
+#: article ids (or keys) per query for their sentence vectors or copy candidates (SQLite builds before 3.32 allow
+#: 999 parameters)
 SENTENCE_VECTOR_CHUNK = 500
 #: what a PostgreSQL store's name starts with (libpq accepts both)
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -835,13 +836,21 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         return [(int(row[0]), bytes(row[1])) for row in rows]
 
     def copy_band_candidates(self, band_hashes: Sequence[int]) -> list[tuple[str, bytes]]:
-        """``(id, minhash bytes)`` of the stored originals that have any of these band hashes."""
-        rows = self._execute(
-            "SELECT id, minhash FROM articles WHERE seq IN "
-            f"(SELECT seq FROM copy_bands WHERE band_hash IN ({_marks(len(band_hashes))})) "
-            "AND copy_of IS NULL AND minhash IS NOT NULL", list(band_hashes),
-        )
-        return [(row[0], bytes(row[1])) for row in rows]
+        """``(id, minhash bytes)`` of the stored originals that have any of these band hashes.
+
+        Two statements, the keys read first: with the keys written out, both databases read the articles by
+        primary key whatever their statistics say (as one join, PostgreSQL without statistics on a new table
+        chose to read every original).
+        """
+        keys = sorted({int(row[0]) for row in self._execute(
+            f"SELECT seq FROM copy_bands WHERE band_hash IN ({_marks(len(band_hashes))})", list(band_hashes))})
+        found: list[tuple[str, bytes]] = []
+        for start in range(0, len(keys), SENTENCE_VECTOR_CHUNK):
+            chunk = keys[start : start + SENTENCE_VECTOR_CHUNK]
+            rows = self._execute(f"SELECT id, minhash FROM articles WHERE seq IN ({_marks(len(chunk))}) "
+                                 "AND copy_of IS NULL AND minhash IS NOT NULL", chunk)
+            found.extend((row[0], bytes(row[1])) for row in rows)
+        return found
 
     def original_with_content(self, content_hash: str) -> str | None:
         """The id of the first stored original (not copy) with this title and text, or ``None``."""
