@@ -128,7 +128,10 @@ else:
             match = detector.match(fingerprint)
             found = None if match is None else [match.original_id, match.similarity]
 usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mib": usage.ru_maxrss / 1024,
+# VmHWM, not ru_maxrss: Linux carries the parent's peak at fork time over exec into ru_maxrss (the parent
+# built the store), while VmHWM is this program's own
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mib": peak / 1024,
                   "wall_s": time.perf_counter() - started, "found": found}))
 """
 
@@ -140,6 +143,16 @@ def run_child(*args: str) -> dict[str, object]:
     env = {**os.environ, **ENV, "PYTHONPATH": str(REPO / "src")}
     done = subprocess.run([sys.executable, "-c", CHILD, *args], env=env, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def table_mib(db: Path, name: str) -> float | None:
+    """The pages a table (with its primary key) takes in a SQLite file, in MiB (``None`` without dbstat)."""
+    with sqlite3.connect(db) as connection:
+        try:
+            size = connection.execute("SELECT SUM(pgsize) FROM dbstat WHERE name = ?", (name,)).fetchone()[0]
+        except sqlite3.OperationalError:  # a SQLite built without the dbstat table
+            return None
+    return (size or 0) / 2**20
 
 
 def write_input(path: Path) -> None:
@@ -164,8 +177,8 @@ def main() -> None:
         started = time.perf_counter()
         build_store(db, args.size)
         write_input(feed)
-        log(f"built {args.size} originals in {time.perf_counter() - started:.1f} s "
-            f"({db.stat().st_size / 2**20:.0f} MiB)")
+        result["store_mib"], result["copy_bands_mib"] = db.stat().st_size / 2**20, table_mib(db, "copy_bands")
+        log(f"built {args.size} originals in {time.perf_counter() - started:.1f} s")
         runs: list[tuple[str, str, list[str]]] = [("baseline", "bands", [str(db), REPRINT])]
         runs += [("match", kind, [str(db), REPRINT]) for kind in ("memory", "bands")]
         for kind in ("memory", "bands"):
@@ -180,8 +193,9 @@ def main() -> None:
             rows.append((mode, kind if mode != "baseline" else "-", round(float(measured["cpu_s"]), 2),
                          round(float(measured["peak_rss_mib"])), round(float(measured["wall_s"]), 2),
                          json.dumps(measured["found"])))
-    table = format_table(("run", "detector", "CPU s", "peak RSS MiB", "wall s", "result"), rows,
-                         title=f"Copy detection on a store of {args.size} originals (cold processes)")
+    title = (f"Copy detection on a store of {args.size} originals (cold processes); store "
+             f"{result['store_mib']:.0f} MiB, of which copy_bands {result['copy_bands_mib']:.1f} MiB")
+    table = format_table(("run", "detector", "CPU s", "peak RSS MiB", "wall s", "result"), rows, title=title)
     emit(result, [table], args.json)
 
 
