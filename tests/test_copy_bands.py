@@ -265,3 +265,23 @@ def test_many_candidates_are_read_in_chunks(store_db: str) -> None:
         assert len(found) == 1203 and len({article_id for article_id, _ in found}) == 1203
         assert all(blob == signature for _, blob in found)
         assert store.copy_band_candidates([12345]) == []
+
+
+def test_a_detector_bands_the_store_again_when_another_process_changed_the_layout(store_db: str) -> None:
+    articles = syndication_corpus()[:30]
+    with open_store(store_db) as store:
+        usual, strict = StoreCopyDetector(0.7), StoreCopyDetector(0.8)
+        usual.bind(store)
+        with store.transaction():
+            for article in articles[:20]:
+                fingerprint = usual.fingerprint(article)
+                if usual.match(fingerprint) is None:
+                    store.insert_article(article, fingerprint.minhash_bytes())
+        memory = MinHashCopyDetector(0.7)
+        memory.bind(store)
+        expected = [memory.match(memory.fingerprint(article)) for article in articles[20:]]
+        assert any(match is not None and match.similarity < 1 for match in expected)
+        strict.bind(store)  # another process, other settings: the bands are cut 5 x 11 now
+        assert store.get_meta(BAND_LAYOUT_KEY) == "64:5x11"
+        assert [usual.match(usual.fingerprint(article)) for article in articles[20:]] == expected
+        assert store.get_meta(BAND_LAYOUT_KEY) == "64:8x8" and store.copy_band_drift() == 0
