@@ -206,7 +206,8 @@ def forget_summaries(store: Store) -> None:
         store._execute("DROP TABLE story_languages")
         store._execute("DROP TABLE language_totals")
         store._execute("DROP TABLE listing_totals")
-        store._execute("DROP TABLE sentence_vectors")  # the one migration after the summaries' (empty here)
+        store._execute("DROP TABLE sentence_vectors")  # the migrations after the summaries' (empty here)
+        store._execute("DROP TABLE copy_bands")
         store._write_schema_version(next(number for number, migration in enumerate(store.migrations)
                                          if "CREATE TABLE story_summaries" in migration))
 

@@ -14,15 +14,24 @@ Two tests find copies, cheapest first:
   written without spaces), looked up in an LSH index, and confirmed by the
   estimated Jaccard similarity reaching :attr:`MinHashCopyDetector.threshold`.
 
-The detector is state rebuilt from the store (``iter_copy_fingerprints``), like
-the linker; the store keeps each original's MinHash signature as bytes.
+The store keeps each original's MinHash signature as bytes and, beside it, the
+signature's LSH band hashes (table ``copy_bands``, one row per band). Two detectors
+make the same decisions:
+
+* :class:`StoreCopyDetector` (the tracker's) asks the store for the originals that
+  share a band with a new article, so a process never loads every signature (that
+  took about 3.7 KiB of memory and 37 µs of start-up per stored original:
+  ``bench/copies_scale.py``);
+* :class:`MinHashCopyDetector` holds every signature in memory (datasketch's
+  ``MinHashLSH``), rebuilt from the store (``iter_copy_fingerprints``) when bound.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -66,7 +75,9 @@ class CopyDetector(Protocol):
 
     def add(self, article_id: str, fingerprint: Fingerprint) -> None: ...
 
-    def load(self, stored: Iterable[tuple[str, str, bytes | None]]) -> None: ...
+    def bind(self, store: Store) -> None:
+        """Make the originals stored in ``store`` findable (load them, or prepare the store to be asked)."""
+        ...
 
 
 def shingles(text: str, words: int = 5, chars: int = 7) -> set[str]:
@@ -81,8 +92,41 @@ def shingles(text: str, words: int = 5, chars: int = 7) -> set[str]:
     return {" ".join(tokens[i : i + words]) for i in range(len(tokens) - words + 1)}
 
 
+class MinHashSigner:
+    """MinHash signatures of shingle sets: the part of copy detection that needs no index.
+
+    Texts with fewer than ``min_shingles`` shingles get no signature: short texts share too many phrases
+    by chance, so they are only matched exactly.
+    """
+
+    def __init__(self, num_perm: int = 64, min_shingles: int = 20):
+        from datasketch import MinHash
+
+        self.num_perm = num_perm
+        self.min_shingles = min_shingles
+        # the 32-bit scheme is pinned: stored signatures must stay comparable across datasketch releases
+        self.template = MinHash(num_perm=num_perm, seed=_SEED, scheme="affine32")
+
+    def fingerprint(self, article: Article) -> Fingerprint:
+        """The content hash and, for long enough texts, the MinHash signature of an article's text."""
+        found = shingles(article.text)
+        if len(found) < self.min_shingles:
+            return Fingerprint(article.content_hash, None)
+        minhash = self.template.copy()
+        minhash.clear()
+        minhash.update_batch([shingle.encode("utf-8") for shingle in found])
+        return Fingerprint(article.content_hash, minhash.hashvalues.astype(np.uint32))
+
+
+def _better(best: CopyMatch | None, candidate: str, similarity: float) -> bool:
+    """Whether ``candidate`` beats ``best``: the highest similarity wins, then the smallest id (a stable choice)."""
+    return best is None or similarity > best.similarity or (
+        similarity == best.similarity and candidate < best.original_id
+    )
+
+
 class MinHashCopyDetector:
-    """Exact-hash and MinHash-LSH near-duplicate detection (datasketch).
+    """Exact-hash and MinHash-LSH near-duplicate detection (datasketch), every signature held in memory.
 
     ``threshold`` is the Jaccard similarity of shingle sets from which two texts
     are copies; 0.7 keeps reprints with a changed headline, a dropped closing
@@ -100,8 +144,8 @@ class MinHashCopyDetector:
         self.min_shingles = min_shingles
         self.name = f"minhash-{num_perm}-{threshold}"
         self._minhash_type = MinHash
-        # the 32-bit scheme is pinned: stored signatures must stay comparable across datasketch releases
-        self._template = MinHash(num_perm=num_perm, seed=_SEED, scheme="affine32")
+        self._signer = MinHashSigner(num_perm, min_shingles)
+        self._template = self._signer.template
         # at 1.0 only the exact same text is a copy: the content hash says that without LSH
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm) if threshold < 1.0 else None
         self._by_hash: dict[str, str] = {}
@@ -109,13 +153,7 @@ class MinHashCopyDetector:
 
     def fingerprint(self, article: Article) -> Fingerprint:
         """The content hash and, for long enough texts, the MinHash signature of an article's text."""
-        found = shingles(article.text)
-        if len(found) < self.min_shingles:
-            return Fingerprint(article.content_hash, None)
-        minhash = self._template.copy()
-        minhash.clear()
-        minhash.update_batch([shingle.encode("utf-8") for shingle in found])
-        return Fingerprint(article.content_hash, minhash.hashvalues.astype(np.uint32))
+        return self._signer.fingerprint(article)
 
     def match(self, fingerprint: Fingerprint) -> CopyMatch | None:
         """The earliest added article this one copies, or ``None``."""
@@ -129,9 +167,7 @@ class MinHashCopyDetector:
             similarity = float(np.mean(self._signatures[candidate] == fingerprint.minhash))
             if similarity < self.threshold:
                 continue  # LSH returns candidates, not verdicts
-            if best is None or similarity > best.similarity or (
-                similarity == best.similarity and candidate < best.original_id
-            ):
+            if _better(best, candidate, similarity):
                 best = CopyMatch(candidate, similarity)
         return best
 
@@ -141,6 +177,10 @@ class MinHashCopyDetector:
         if fingerprint.minhash is not None and self._lsh is not None and article_id not in self._signatures:
             self._signatures[article_id] = fingerprint.minhash
             self._lsh.insert(article_id, self._as_minhash(fingerprint.minhash))
+
+    def bind(self, store: Store) -> None:
+        """Load every original stored in ``store``: all their signatures are held in memory."""
+        self.load(store.iter_copy_fingerprints())
 
     def load(self, stored: Iterable[tuple[str, str, bytes | None]]) -> None:
         """Add stored originals: ``(id, content_hash, minhash bytes)``."""
@@ -187,3 +227,260 @@ def backfill_signatures(store: Store, detector: CopyDetector, batch_size: int = 
     with store.transaction():
         store.set_meta(BACKFILL_DONE_KEY, "1")
     return signed
+
+
+# --- LSH bands kept in the store ------------------------------------------------------------------
+
+#: the band layout the store writes each new original's bands with (:meth:`BandLayout.key`); set by the first
+#: :class:`StoreCopyDetector` bound to the store
+BAND_LAYOUT_KEY = "copies.band_layout"
+#: the band layout whose backfill over every stored original finished (the bands of that layout are complete)
+BANDS_DONE_KEY = "copies.bands_backfilled"
+#: originals whose bands one backfill transaction writes: bounded memory, and short write locks
+BANDS_BATCH = 2048
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+
+
+@dataclass(frozen=True)
+class BandLayout:
+    """How a signature is cut into LSH bands: ``bands`` bands of ``rows`` consecutive values each, as
+    datasketch's ``MinHashLSH`` cuts it (values after ``bands * rows`` are in no band)."""
+
+    num_perm: int
+    bands: int
+    rows: int
+
+    def key(self) -> str:
+        """The layout as the store's meta value: ``num_perm:bandsxrows``."""
+        return f"{self.num_perm}:{self.bands}x{self.rows}"
+
+    @classmethod
+    def parse(cls, key: str | None) -> BandLayout | None:
+        """The layout of a meta value written by :meth:`key` (``None`` for none)."""
+        if not key:
+            return None
+        num_perm, shape = key.split(":")
+        bands, rows = shape.split("x")
+        return cls(int(num_perm), int(bands), int(rows))
+
+
+@functools.lru_cache(maxsize=16)
+def band_layout(threshold: float, num_perm: int) -> BandLayout | None:
+    """The bands datasketch's ``MinHashLSH`` uses for ``threshold`` and ``num_perm`` (its false-positive and
+    false-negative weights left equal, as :class:`MinHashCopyDetector` leaves them), so that both detectors see
+    the same candidates; ``None`` at 1.0, where only the exact text is a copy. Cached: the search integrates
+    numerically over every (bands, rows) pair (a few milliseconds for 64 permutations)."""
+    if threshold >= 1.0:
+        return None
+    from datasketch.lsh import _optimal_param
+
+    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+    return BandLayout(num_perm, bands, rows)
+
+
+def band_hashes(signatures: np.ndarray, layout: BandLayout) -> np.ndarray:
+    """One signed 64-bit hash per band of each signature: an ``(n, bands)`` int64 array for ``(n, num_perm)``.
+
+    A band's hash is FNV-1a over its 32-bit values, seeded with the band number and the layout (a value never
+    matches another band's, nor another layout's), then the splitmix64 finaliser. It is numpy arithmetic modulo
+    2**64, so it is stable across processes and platforms and a backfill hashes thousands of signatures at
+    once. Equal bands always hash equal, so no candidate the band values would give is missed; a collision
+    only adds a candidate, which the similarity check then turns down.
+    """
+    values = np.asarray(signatures, dtype=np.uint32).reshape(-1, layout.num_perm)
+    used = values[:, : layout.bands * layout.rows].astype(np.uint64).reshape(len(values), layout.bands, layout.rows)
+    seeds = (np.arange(1, layout.bands + 1, dtype=np.uint64) + np.uint64(layout.rows << 16)) * _GOLDEN
+    hashed = np.broadcast_to(_FNV_OFFSET ^ seeds, (len(values), layout.bands)).copy()
+    for row in range(layout.rows):
+        hashed = (hashed ^ used[:, :, row]) * _FNV_PRIME
+    hashed ^= hashed >> np.uint64(30)
+    hashed *= _MIX_1
+    hashed ^= hashed >> np.uint64(27)
+    hashed *= _MIX_2
+    hashed ^= hashed >> np.uint64(31)
+    return hashed.view(np.int64)
+
+
+def signature_band_rows(layout: BandLayout, signed: Sequence[tuple[int, bytes]]) -> list[tuple[int, int]]:
+    """``(band_hash, key)`` rows of ``copy_bands`` for ``(key, minhash bytes)`` of stored originals.
+
+    A signature of another length (made with another ``copy_num_perm``) gets no bands: it is compared with
+    nothing, as the in-memory index would refuse it.
+    """
+    kept = [(key, blob) for key, blob in signed if len(blob) == 4 * layout.num_perm]
+    if not kept:
+        return []
+    signatures = np.frombuffer(b"".join(blob for _, blob in kept), dtype=np.uint32).reshape(len(kept), -1)
+    hashes = band_hashes(signatures, layout)
+    return [(int(band), key) for (key, _), row in zip(kept, hashes.tolist(), strict=True) for band in row]
+
+
+def backfill_bands(store: Store, layout: BandLayout, batch_size: int = BANDS_BATCH) -> int:
+    """Write the bands of every stored original with a signature, once per store and layout; how many got them.
+
+    Stores made before schema version 9 hold signatures but no bands, and a store whose bands were cut for
+    another threshold or permutation count has the wrong ones: the layout is recorded first (so that originals
+    stored meanwhile, by this process or another, get their bands as they are inserted), then the stored
+    originals are banded in key order, one bounded batch per transaction. Rewriting a band that is there
+    already is a no-op, so a backfill interrupted, or run by two processes at once, ends complete.
+    """
+    if store.get_meta(BANDS_DONE_KEY) == layout.key() and store.get_meta(BAND_LAYOUT_KEY) == layout.key():
+        return 0
+    with store.transaction():
+        if store.get_meta(BAND_LAYOUT_KEY) != layout.key():
+            store.clear_copy_bands()  # another layout's bands would never match this one's
+            store.set_meta(BAND_LAYOUT_KEY, layout.key())
+    banded = 0
+    after = -1
+    while rows := store.signed_originals(after, batch_size):
+        with store.transaction():
+            store.add_copy_bands(rows)
+        banded += len(rows)
+        after = rows[-1][0]
+    with store.transaction():
+        store.set_meta(BANDS_DONE_KEY, layout.key())
+    return banded
+
+
+@dataclass
+class _BatchOverlay:
+    """The originals added since the store last changed, not stored yet: the tracker adds a batch's originals
+    while it marks copies, and stores them only later, so a copy later in the same batch must find them here."""
+
+    by_hash: dict[str, str] = field(default_factory=dict)
+    signatures: dict[str, np.ndarray] = field(default_factory=dict)
+    buckets: dict[int, list[str]] = field(default_factory=dict)
+    bands: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, article_id: str, fingerprint: Fingerprint, hashes: list[int] | None) -> None:
+        """Remember an original; ``hashes`` are its band hashes (``None``: matched by its exact text only)."""
+        self.by_hash.setdefault(fingerprint.content_hash, article_id)
+        if fingerprint.minhash is None or hashes is None or article_id in self.signatures:
+            return
+        self.signatures[article_id] = fingerprint.minhash
+        self.bands[article_id] = hashes
+        for band in hashes:
+            self.buckets.setdefault(band, []).append(article_id)
+
+    def candidates(self, hashes: Iterable[int]) -> dict[str, np.ndarray]:
+        """Signatures of the originals sharing a band hash with ``hashes``, by id."""
+        found = {article_id for band in hashes for article_id in self.buckets.get(band, ())}
+        return {article_id: self.signatures[article_id] for article_id in found}
+
+    def forget(self, article_ids: Iterable[str]) -> None:
+        """Drop originals the store now holds (it finds them itself)."""
+        gone = set(article_ids)
+        if not gone:
+            return
+        self.by_hash = {key: value for key, value in self.by_hash.items() if value not in gone}
+        for article_id in gone:
+            self.signatures.pop(article_id, None)
+            for band in self.bands.pop(article_id, ()):
+                members = self.buckets.get(band, [])
+                if article_id in members:
+                    members.remove(article_id)
+                if not members:
+                    self.buckets.pop(band, None)
+
+    def ids(self) -> set[str]:
+        """Every original held, exact-only ones included."""
+        return set(self.by_hash.values()) | set(self.signatures)
+
+
+class StoreCopyDetector:
+    """The decisions of :class:`MinHashCopyDetector`, looked up in the store instead of memory.
+
+    The exact text is found through the stored content hashes; near copies through the stored LSH bands
+    (``copy_bands``, cut as datasketch cuts them for the same threshold and permutations): the originals
+    sharing a band with the new article are read with their signatures and kept when their estimated
+    Jaccard similarity reaches ``threshold``, the best one winning as in :class:`MinHashCopyDetector`. So a
+    process reads a few rows per article instead of every stored signature at start-up. Originals added and
+    not stored yet (the rest of the tracker's current batch) are held in memory until the store has them.
+    """
+
+    def __init__(self, threshold: float = 0.7, num_perm: int = 64, min_shingles: int = 20):
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.min_shingles = min_shingles
+        self.name = f"minhash-{num_perm}-{threshold}"
+        self._signer = MinHashSigner(num_perm, min_shingles)
+        self.layout = band_layout(threshold, num_perm)
+        self._store: Store | None = None
+        self._overlay = _BatchOverlay()
+        #: the store's write generation when the overlay was last pruned of what the store holds
+        self._generation: int | None = None
+
+    def fingerprint(self, article: Article) -> Fingerprint:
+        """The content hash and, for long enough texts, the MinHash signature of an article's text."""
+        return self._signer.fingerprint(article)
+
+    def bind(self, store: Store) -> None:
+        """Ask ``store`` from now on; first give its stored originals the bands of this detector's layout."""
+        if self.layout is not None:
+            backfill_bands(store, self.layout)
+        self._store = store
+        self._generation = store.write_generation()
+
+    def match(self, fingerprint: Fingerprint) -> CopyMatch | None:
+        """The earliest stored (or added) article with the same text, else the most similar near copy, or ``None``."""
+        store = self._bound()
+        self._forget_stored(store)
+        self._keep_layout(store)
+        original = store.original_with_content(fingerprint.content_hash)
+        if original is None:
+            original = self._overlay.by_hash.get(fingerprint.content_hash)
+        if original is not None:
+            return CopyMatch(original, 1.0)
+        if fingerprint.minhash is None or self.layout is None:
+            return None
+        hashes = self._band_hashes(fingerprint)
+        candidates = {article_id: np.frombuffer(blob, dtype=np.uint32)
+                      for article_id, blob in store.copy_band_candidates(hashes)}
+        candidates.update(self._overlay.candidates(hashes))
+        best: CopyMatch | None = None
+        for candidate, signature in candidates.items():
+            if signature.shape != fingerprint.minhash.shape:
+                continue  # a signature of another permutation count: not comparable
+            similarity = float(np.mean(signature == fingerprint.minhash))
+            if similarity < self.threshold:
+                continue  # a shared band makes a candidate, not a verdict
+            if _better(best, candidate, similarity):
+                best = CopyMatch(candidate, similarity)
+        return best
+
+    def add(self, article_id: str, fingerprint: Fingerprint) -> None:
+        """Remember an original until the store has it (the tracker stores it later in the batch)."""
+        hashes = None if fingerprint.minhash is None or self.layout is None else self._band_hashes(fingerprint)
+        self._overlay.add(article_id, fingerprint, hashes)
+
+    def _band_hashes(self, fingerprint: Fingerprint) -> list[int]:
+        assert self.layout is not None and fingerprint.minhash is not None
+        return band_hashes(fingerprint.minhash, self.layout)[0].tolist()
+
+    def _keep_layout(self, store: Store) -> None:
+        """Band the store again if another process cut its bands for other settings since this one was bound:
+        asked with this layout's hashes, the other layout's bands would hide every near copy. (One store, one
+        ``copy_threshold``: two processes that differ band it again in turn, correct but slow.)"""
+        if self.layout is not None and store.get_meta(BAND_LAYOUT_KEY) != self.layout.key():
+            backfill_bands(store, self.layout)
+
+    def _bound(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("StoreCopyDetector.bind(store) must come before match()")
+        return self._store
+
+    def _forget_stored(self, store: Store) -> None:
+        """Drop from the overlay what the store holds now: every write transaction of the tracker bumps the
+        write generation, so the overlay is checked once per stored batch and stays the size of one batch."""
+        generation = store.write_generation()
+        if generation == self._generation:
+            return
+        self._generation = generation
+        held = self._overlay.ids()
+        if held:
+            self._overlay.forget(store.stored_article_ids(sorted(held)))

@@ -25,6 +25,7 @@ from urllib.parse import urldefrag
 
 import numpy as np
 
+from babelwire.copies import BAND_LAYOUT_KEY, BANDS_DONE_KEY, BandLayout, signature_band_rows
 from babelwire.store_entities import EntityIndexStore
 from babelwire.store_failures import describe_store_failure
 from babelwire.store_outlets import OutletStore
@@ -341,6 +342,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (article_id, encoder, text_hash)
     );
     """,
+    # the copy detector's LSH bands (babelwire.copies.StoreCopyDetector): one row per band of each original's
+    # MinHash signature, looked up by band hash, so that finding a near copy reads the few originals sharing a
+    # band instead of loading every signature. Written with each original; the stored originals get theirs
+    # from babelwire.copies.backfill_bands (a hash SQL cannot compute), once the layout is known
+    """
+    CREATE TABLE copy_bands (
+        band_hash INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (band_hash, seq)
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -381,7 +393,8 @@ _LANGUAGES_OF_ARTICLES = (
 #: the columns of ``story_summaries`` that the articles add up to (the others follow from them)
 _TALLY_COLUMNS = ("articles", "copies", "linked", "first_placed", "last_placed", "first_ingested", "last_ingested")
 _SUMMARY_COLUMNS = ("story_id", *_TALLY_COLUMNS, "first_seen", "last_seen", "listed")
-#: article ids per query for their sentence vectors (SQLite builds before 3.32 allow 999 parameters)
+#: article ids (or keys) per query for their sentence vectors or copy candidates (SQLite builds before 3.32 allow
+#: 999 parameters)
 SENTENCE_VECTOR_CHUNK = 500
 #: what a PostgreSQL store's name starts with (libpq accepts both)
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -760,7 +773,7 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         vector = None
         if article.embedding is not None and article.copy_of is None:
             vector = np.asarray(article.embedding, np.float32).tobytes()
-        return self._insert(
+        key = self._insert(
             "INSERT INTO articles (id, url, canonical_url, source, origin, title, text, language, "
             "language_confidence, published, published_source, published_reliable, ingested_at, "
             "content_hash, embedding, copy_of, copy_similarity, minhash, kept_out) "
@@ -775,6 +788,9 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
                 article.copy_of, article.copy_similarity, minhash, article.kept_out,
             ),
         )
+        if article.copy_of is None and minhash is not None:
+            self.add_copy_bands([(key, minhash)])  # in this transaction: an original is never stored without them
+        return key
 
     def iter_copy_fingerprints(self) -> Iterator[tuple[str, str, bytes | None]]:
         """``(id, content_hash, minhash)`` of every stored original (not copy), in insertion order."""
@@ -795,6 +811,78 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
         """Store MinHash signatures by article key, only where none is stored (nothing stored is replaced)."""
         self._executemany("UPDATE articles SET minhash = ? WHERE seq = ? AND minhash IS NULL",
                           [(signature, key) for key, signature in signatures])
+        self.add_copy_bands(signatures)
+
+    # --- copy bands (babelwire.copies.StoreCopyDetector) ----------------------------
+
+    def copy_band_layout(self) -> BandLayout | None:
+        """The layout new originals' bands are written with (``None``: no detector asked for bands yet)."""
+        return BandLayout.parse(self.get_meta(BAND_LAYOUT_KEY))
+
+    def add_copy_bands(self, signed: Sequence[tuple[int, bytes]]) -> None:
+        """Write the LSH bands of stored originals, ``(key, minhash bytes)``, in the store's band layout;
+        bands already there are kept (a backfill may meet what an insert wrote)."""
+        layout = self.copy_band_layout()
+        if layout is None or not signed:
+            return
+        self._executemany("INSERT INTO copy_bands (band_hash, seq) VALUES (?, ?) "
+                          "ON CONFLICT (band_hash, seq) DO NOTHING", signature_band_rows(layout, signed))
+
+    def clear_copy_bands(self) -> None:
+        """Remove every band (before the store's originals are banded in another layout)."""
+        self._execute("DELETE FROM copy_bands")
+        self._execute("DELETE FROM meta WHERE key = ?", (BANDS_DONE_KEY,))
+
+    def signed_originals(self, after: int, limit: int) -> list[tuple[int, bytes]]:
+        """``(key, minhash bytes)`` of up to ``limit`` stored originals with a signature after key ``after``."""
+        rows = self._execute(
+            "SELECT seq, minhash FROM articles WHERE copy_of IS NULL AND minhash IS NOT NULL AND seq > ? "
+            "ORDER BY seq LIMIT ?", (after, limit),
+        )
+        return [(int(row[0]), bytes(row[1])) for row in rows]
+
+    def copy_band_candidates(self, band_hashes: Sequence[int]) -> list[tuple[str, bytes]]:
+        """``(id, minhash bytes)`` of the stored originals that have any of these band hashes.
+
+        Two statements, the keys read first: with the keys written out, both databases read the articles by
+        primary key whatever their statistics say (as one join, PostgreSQL without statistics on a new table
+        chose to read every original).
+        """
+        keys = sorted({int(row[0]) for row in self._execute(
+            f"SELECT seq FROM copy_bands WHERE band_hash IN ({_marks(len(band_hashes))})", list(band_hashes))})
+        found: list[tuple[str, bytes]] = []
+        for start in range(0, len(keys), SENTENCE_VECTOR_CHUNK):
+            chunk = keys[start : start + SENTENCE_VECTOR_CHUNK]
+            rows = self._execute(f"SELECT id, minhash FROM articles WHERE seq IN ({_marks(len(chunk))}) "
+                                 "AND copy_of IS NULL AND minhash IS NOT NULL", chunk)
+            found.extend((row[0], bytes(row[1])) for row in rows)
+        return found
+
+    def original_with_content(self, content_hash: str) -> str | None:
+        """The id of the first stored original (not copy) with this title and text, or ``None``."""
+        row = self._execute("SELECT id FROM articles WHERE content_hash = ? AND copy_of IS NULL ORDER BY seq LIMIT 1",
+                            (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def stored_article_ids(self, article_ids: Sequence[str]) -> set[str]:
+        """Which of these articles the store holds."""
+        found: set[str] = set()
+        for start in range(0, len(article_ids), SENTENCE_VECTOR_CHUNK):
+            chunk = list(article_ids[start : start + SENTENCE_VECTOR_CHUNK])
+            rows = self._execute(f"SELECT id FROM articles WHERE id IN ({_marks(len(chunk))})", chunk)
+            found.update(row[0] for row in rows)
+        return found
+
+    def copy_band_drift(self) -> int:
+        """How many band rows are missing or extra for the store's originals, once their backfill finished
+        (0 before: the bands are still being written)."""
+        layout = self.copy_band_layout()
+        if layout is None or self.get_meta(BANDS_DONE_KEY) != layout.key():
+            return 0
+        signed = self._execute("SELECT COUNT(*) FROM articles WHERE copy_of IS NULL AND minhash IS NOT NULL "
+                               "AND LENGTH(minhash) = ?", (4 * layout.num_perm,)).fetchone()[0]
+        stored = self._execute("SELECT COUNT(*) FROM copy_bands").fetchone()[0]
+        return abs(int(stored) - layout.bands * int(signed))
 
     def article_story_id(self, article_id: str) -> int | None:
         """The story an article is in."""
@@ -1328,6 +1416,8 @@ class Store(EntityIndexStore, OutletStore, SourceStore, WatchlistStore):
             problems.append(f"{len(drift)} story summaries that differ from their articles")
         if self.totals_drift():
             problems.append("store totals (languages, listed stories) that differ from the story summaries")
+        if drift := self.copy_band_drift():
+            problems.append(f"{drift} copy band rows missing or extra (copy detection would miss originals)")
         return problems + self._integrity_problems()
 
 

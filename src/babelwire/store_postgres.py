@@ -28,7 +28,7 @@ from babelwire.store import SUMMARIES_BACKFILL, Rows, Store, StoreError
 #: the PostgreSQL schema: each entry upgrades it from version ``index`` to ``index + 1``;
 #: version 1 is the shape SQLite's schema has after its own three migrations, version 2 that after four,
 #: version 3 that after five, version 4 that after six,
-#: version 5 that after seven, version 6 that after eight
+#: version 5 that after seven, version 6 that after eight, version 7 that after nine
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE babelwire_state (schema_version INTEGER NOT NULL, data_version BIGINT NOT NULL);
@@ -262,6 +262,15 @@ MIGRATIONS: tuple[str, ...] = (
         text_hash TEXT COLLATE "C" NOT NULL,
         vector BYTEA NOT NULL,
         PRIMARY KEY (article_id, encoder, text_hash)
+    )
+    """,
+    # SQLite's migration 9: the copy detector's LSH bands (babelwire.copies.StoreCopyDetector), backfilled
+    # by babelwire.copies.backfill_bands
+    """
+    CREATE TABLE copy_bands (
+        band_hash BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        PRIMARY KEY (band_hash, seq)
     )
     """,
 )

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babelwire.analysis import Components, Stage, build_stages, run_stages
-from babelwire.copies import CopyDetector, Fingerprint, MinHashCopyDetector, backfill_signatures
+from babelwire.copies import CopyDetector, Fingerprint, StoreCopyDetector, backfill_signatures
 from babelwire.dates import linking_interval
 from babelwire.encoders import Encoder, make_encoder
 from babelwire.index import Interval, UsearchIndex, VectorIndex
@@ -157,11 +157,11 @@ class Tracker:
 
     @property
     def copy_detector(self) -> CopyDetector:
-        """Syndicated-copy detection over the stored originals, rebuilt from the store on first use."""
+        """Syndicated-copy detection over the stored originals, bound to the store on first use."""
         if self._copy_detector is None:
             detector = self.copy_detector_factory(self.settings)
             backfill_signatures(self.store, detector)  # articles stored before signatures were (schema v3)
-            detector.load(self.store.iter_copy_fingerprints())
+            detector.bind(self.store)  # the default asks the store: no signature is loaded
             self._copy_detector = detector
         return self._copy_detector
 
@@ -645,7 +645,9 @@ def _note_languages(report: IngestReport, articles: list[Article]) -> None:
 
 
 def _default_copy_detector(settings: Settings) -> CopyDetector:
-    return MinHashCopyDetector(settings.copy_threshold, settings.copy_num_perm)
+    """Copy detection through the store's bands: a process ingesting one file into a large store reads a few
+    rows per article, where :class:`~babelwire.copies.MinHashCopyDetector` loaded every stored signature."""
+    return StoreCopyDetector(settings.copy_threshold, settings.copy_num_perm)
 
 
 def _first_words(text: str, limit: int = 90) -> str:
