@@ -41,6 +41,8 @@ from pathlib import Path
 
 import numpy as np
 
+from babelwire.copies import backfill_bands, band_layout
+from babelwire.settings import Settings
 from babelwire.store import MIGRATIONS, open_store
 from common import format_table, log, machine, machine_line, make_parser
 from page_latency import free_port, get_ms
@@ -111,7 +113,10 @@ def build_store(path: Path, count: int, seed: int = 11) -> dict[str, int]:
     _write(connection, stories, articles)
     connection.execute("COMMIT")
     connection.close()
-    open_store(path).close()  # the later migrations, with their backfills (the story summaries)
+    store = open_store(path)  # the later migrations, with their backfills (the story summaries)
+    settings = Settings()
+    backfill_bands(store, band_layout(settings.copy_threshold, settings.copy_num_perm))  # no signatures: quick
+    store.close()
     return held
 
 

@@ -190,8 +190,9 @@ def test_saved_files_that_do_not_match_the_store_are_rebuilt(tmp_path: Path, mon
             (tmp_path / name).unlink(missing_ok=True)
     elif damage == "garbled":
         (vectors / MANIFEST).write_text("{not json", encoding="utf-8")
-    else:
-        next(vectors.glob("*.npz")).unlink()
+    else:  # a file the manifest names (earlier ones stay a while for readers of earlier manifests)
+        layout = json.loads((vectors / MANIFEST).read_text())["layout"]
+        (vectors / next(iter(layout["buckets"].values()))["file"]).unlink()
     read = _rows_read(monkeypatch)
     with _tracker(tmp_path / "store.db") as tracker:
         hits = _search(tracker, QUERIES)
@@ -228,3 +229,46 @@ def test_a_postgresql_store_keeps_its_index_under_the_given_directory(postgres_u
         tracker.add(second)
         assert read == []
         assert tracker.search(second[3].text, limit=1, min_score=0.0)[0].article_id == second[3].id
+
+
+def test_a_server_encodes_queries_and_new_articles_outside_its_lock(tmp_path: Path) -> None:
+    from babelwire.web.catalog import Catalog, StoryFilters
+
+    held: list[bool] = []
+
+    class Watching(HashingEncoder):
+        def encode(self, texts, kind="passage"):
+            held.append(catalog._lock.locked())
+            return super().encode(texts, kind)
+
+    catalog = Catalog(tmp_path / "served.db", HASHING_SETTINGS, encoder=Watching())
+    try:
+        first = _articles(30, 13, "a")
+        assert catalog.ingest(first)["added"] == 30
+        assert catalog.search(first[0].text, limit=3, min_score=0.0)[0]["article_id"] == first[0].id
+        assert catalog.stories(StoryFilters(query=EVENTS[0][0]), limit=5).stories
+    finally:
+        catalog.close()
+    assert len(held) >= 3 and not any(held)  # the articles' batch, the search and the story query
+
+
+def test_files_no_manifest_names_are_deleted_only_after_the_grace(tmp_path: Path) -> None:
+    import os
+
+    from babelwire.index_files import GRACE_S
+
+    index = TimeBucketedIndex(4, 7.0)
+    files, identity = IndexFiles(tmp_path), IndexIdentity("store", "hashing", 4, "p")
+    for key in range(1, 4):
+        index.add(key, np.eye(4, dtype=np.float32)[key], None)
+        assert files.save(index, identity, key, f"e{key}")
+    current = json.loads((tmp_path / MANIFEST).read_text())["layout"]["loose"]["file"]
+    replaced = sorted(path.name for path in tmp_path.glob("*.npz") if path.name != current)
+    assert len(replaced) == 2  # a reader of an earlier manifest may still open them
+    stale = tmp_path / replaced[0]
+    os.utime(stale, (stale.stat().st_mtime - GRACE_S - 1,) * 2)
+    index.add(4, np.eye(4, dtype=np.float32)[0], None)
+    assert files.save(index, identity, 4, "e4")
+    left = {path.name for path in tmp_path.glob("*.npz")}
+    assert stale.name not in left and replaced[1] in left and current in left
+    assert files.open(identity, {4: "e4"}.get).index.search(np.eye(4, dtype=np.float32)[2], 1)[0].tolist() == [2]

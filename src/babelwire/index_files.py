@@ -18,9 +18,9 @@ The files are a cache of the store, never the truth:
   on from an older state saves nothing (the newer state already holds its articles, which it read
   from the store before writing its own). A crash between a commit and the save leaves the files
   behind the store: the next process reads the difference from the store.
-- Bucket files are never rewritten: each save writes new names, and files no manifest names any more
-  are deleted once they are :data:`GRACE_S` old, so a reader that opened the previous manifest can
-  still open its files.
+- Bucket files are never rewritten: each save writes new names, and a file no manifest names any more
+  is deleted :data:`GRACE_S` after that, so a reader that read the previous manifest can still open it
+  (and a view already open is unaffected: the file's data lives until it is unmapped).
 """
 
 from __future__ import annotations
@@ -46,8 +46,9 @@ MANIFEST = "manifest.json"
 FORMAT = 1
 #: the store's meta key holding the id its saved index files are made for
 STORE_ID_KEY = "vector_index.store_id"
-#: how long a file no manifest names is kept (seconds): long enough for any reader of the previous manifest
-GRACE_S = 600.0
+#: how long a file no manifest names any more is kept (seconds): a reader opens the files of the manifest it
+#: read within one operation, and reads a newer manifest before its next one when another process wrote
+GRACE_S = 120.0
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from babelwire.analysis import Components, Stage, build_stages, run_stages
 from babelwire.copies import CopyDetector, Fingerprint, StoreCopyDetector, backfill_signatures
 from babelwire.dates import linking_interval
@@ -240,6 +242,8 @@ class Tracker:
                 if watch:
                     self._watch(a.story_id for a in fresh
                                 if a.id not in taken and a.story_id is not None and a.kept_out is None)
+        if report.added and self._linker is not None:  # once per call: a bulk ingest does not rewrite it per batch
+            self._linker_state.save(self._linker)
         if report.added + report.copies >= OPTIMIZE_AFTER_ARTICLES:  # the planner's statistics may be stale now
             self.store.optimize()
         if self.settings.read_at_ingest if read is None else read:
@@ -354,10 +358,8 @@ class Tracker:
         except BaseException:
             self._linker = None  # the in-memory graph ran ahead of the store: rebuild it on next use
             raise
-        for key in linked:  # committed: the saved index may hold them now
+        for key in linked:  # committed: the saved index may hold them now (add() saves it)
             self._linker_state.linked(key)
-        if linked:
-            self._linker_state.save(linker)
         return decisions, taken
 
     def _store_kept_out(self, article: Article, fingerprint: Fingerprint, linker: StoryLinker) -> None:
@@ -592,6 +594,10 @@ class Tracker:
         live = self.store.resolve_story_id(story_id)
         return [] if live is None else self.store.story_articles(live, copies=True)
 
+    def encode_query(self, query: str) -> np.ndarray:
+        """The vector :meth:`search` looks for ``query`` with."""
+        return self.encoder.encode([query], "query")[0]
+
     def compare(self, first_id: str, second_id: str) -> PairScore:
         """How alike two stored articles are (1 = same event), with the features that drove it."""
         articles = [self.store.article(article_id) for article_id in (first_id, second_id)]
@@ -605,17 +611,20 @@ class Tracker:
         return self._pair_scorer.score(*articles)
 
     def search(
-        self, query: str, limit: int = 10, min_score: float | None = None, relative_score: float | None = None
+        self, query: str, limit: int = 10, min_score: float | None = None, relative_score: float | None = None,
+        *, vector: np.ndarray | None = None,
     ) -> list[SearchHit]:
         """Articles in any language closest in meaning to ``query`` (in any language), best first.
 
         Nothing is found unless the best article scores ``min_score`` (default: ``settings.search_min_score``):
         a query about nothing in the store finds nothing. Then only the articles scoring ``relative_score``
         (default: ``settings.search_relative_score``) of the best are listed. ``0.0`` turns either floor off.
+        ``vector`` is the query's, when the caller encoded it already (a server does it outside its lock).
         """
         gate = self.settings.search_min_score if min_score is None else min_score
         share = self.settings.search_relative_score if relative_score is None else relative_score
-        vector = self.encoder.encode([query], "query")[0]
+        if vector is None:
+            vector = self.encode_query(query)
         keys, sims = self.linker.nearest(vector, limit)
         if len(sims) == 0 or float(sims[0]) < gate:
             return []

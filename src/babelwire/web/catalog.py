@@ -19,6 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from babelwire import views
 from babelwire.encoders import Encoder
 from babelwire.entity_index import QUOTE_ABOUT, QUOTE_BY, lookup_keys
@@ -220,9 +222,10 @@ class Catalog:
     def _rank_for_query(self, store: Store, filters: StoryFilters) -> list[int]:
         """Ids of the stories a text query finds, fusing semantic hits and keyword matches by rank."""
         assert filters.query
+        vector = self._query_vector(filters.query)
         with self._tracking() as tracker:
             hits = tracker.search(filters.query, limit=SEMANTIC_CANDIDATES, min_score=0.0,
-                                  relative_score=0.0)  # its own floor, below
+                                  relative_score=0.0, vector=vector)  # its own floor, below
         floor = hits[0].score * SEMANTIC_RELATIVE_FLOOR if hits else 0.0
         semantic = list(dict.fromkeys(hit.story_id for hit in hits if hit.story_id is not None and hit.score >= floor))
         base = filters.store_filters()
@@ -382,9 +385,15 @@ class Catalog:
     def search(self, query: str, limit: int, min_score: float | None = None) -> list[dict[str, Any]]:
         """Articles closest in meaning to the query, as ``babelwire search --json`` (``min_score``: default
         the ``search_min_score`` setting)."""
+        vector = self._query_vector(query)
         with self._tracking() as tracker:
-            hits = tracker.search(query, limit=limit, min_score=min_score)
+            hits = tracker.search(query, limit=limit, min_score=min_score, vector=vector)
         return [views.search_hit(hit) for hit in hits]
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """A query's vector, encoded outside the lock: the encoder is most of a search's time, and it serves
+        several threads at once (the readers share it already), so searches only queue for the index."""
+        return self._encoder.encode([query], "query")[0]
 
     def export(self, what: str, format_name: str) -> Iterator[bytes]:
         """A whole table (:mod:`babelwire.export`) in pieces, read as they are consumed on a connection of its
@@ -415,8 +424,10 @@ class Catalog:
         report = IngestReport()
         size = self.settings.ingest_batch_size
         for start in range(0, len(items), size):
+            batch = list(items[start : start + size])
+            self._analyse(batch)
             with self._tracking() as tracker:  # the stories are read after, by the caller, not under the lock
-                _add_report(report, tracker.add(items[start : start + size], read=False))
+                _add_report(report, tracker.add(batch, read=False, analysed=True))
         changed = report.story_ids()
         if self.after_ingest is not None:
             self.after_ingest(changed)
@@ -424,6 +435,15 @@ class Catalog:
             with self._reading() as reader:
                 reader.read_stories(changed)
         return views.ingest_summary(report)
+
+    def _analyse(self, batch: list[Article | IngestProblem]) -> None:
+        """Analyse (identify, split, embed) the articles of a batch that may be new, outside the lock, so that
+        searches and other ingests do not wait for the encoder; those already stored are skipped, and the
+        tracker checks every article again under the lock."""
+        with self._reading() as reader:
+            fresh = [item for item in batch if isinstance(item, Article)
+                     and len(item.text) >= self.settings.min_text_chars and not reader.store.find_duplicate(item)]
+            reader.analyse(fresh)
 
     # --- watch-lists ---------------------------------------------------------------------
 
