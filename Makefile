@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
-	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).vectors
 	$(BIN)/babelwire ingest demo/corpus --db $(DEMO_DB)
 	$(BIN)/babelwire stories --db $(DEMO_DB)
 	@if [ -t 0 ]; then \
@@ -46,4 +46,4 @@ lint: install-test
 	$(BIN)/ruff format --check src tests scripts bench
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).vectors .pytest_cache .ruff_cache

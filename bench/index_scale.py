@@ -1,7 +1,7 @@
 """Cold ``search`` and ``ingest`` of one file on large stores: the vector index rebuilt in each process
 (the code of ``--before``) against the index opened from its saved files (this tree), issue #15.
 
-Each store is generated straight into the schema (version 6, then migrated by this tree), like
+Each store is generated straight into the schema (version 6, then migrated by each code), like
 ``bench/scale.py``'s (synthetic stories of geometric size over a year, six languages, kept-out pages and
 copies), but with a vector of its own per article (its story's direction plus noise, hashing-encoder-sized),
 so that the HNSW graphs are the size and shape real ones are. Copy signatures are left out (the copy
@@ -36,14 +36,13 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
-from babelwire.copies import backfill_bands, band_layout
-from babelwire.settings import Settings
-from babelwire.store import MIGRATIONS, open_store
+from babelwire.store import MIGRATIONS
 from common import format_table, log, machine, machine_line, make_parser
 from page_latency import free_port, get_ms
 from scale import BEFORE_SCHEMA, DIMENSIONS, ENCODER_NAME, ENV, LANGUAGES, SERVER_START_TIMEOUT_S, before_source
@@ -113,11 +112,30 @@ def build_store(path: Path, count: int, seed: int = 11) -> dict[str, int]:
     _write(connection, stories, articles)
     connection.execute("COMMIT")
     connection.close()
-    store = open_store(path)  # the later migrations, with their backfills (the story summaries)
-    settings = Settings()
-    backfill_bands(store, band_layout(settings.copy_threshold, settings.copy_num_perm))  # no signatures: quick
-    store.close()
     return held
+
+
+#: opens a store with one code's babelwire: its migrations (and their backfills) run, and the copy bands are
+#: cut where that code has them (no signatures here: quick), so that no measured process pays either
+PREPARE = """
+import sys
+from babelwire.settings import Settings
+from babelwire.store import open_store
+store = open_store(sys.argv[1])
+try:
+    from babelwire.copies import backfill_bands, band_layout
+except ImportError:
+    pass
+else:
+    backfill_bands(store, band_layout(Settings().copy_threshold, Settings().copy_num_perm))
+store.close()
+"""
+
+
+def prepare(src: Path, db: Path) -> None:
+    """Bring the store up to the schema of the code in ``src`` before that code is measured on it."""
+    subprocess.run([sys.executable, "-c", PREPARE, str(db)], env={**os.environ, **ENV, "PYTHONPATH": str(src)},
+                   check=True)
 
 
 def _write(connection: sqlite3.Connection, stories: list[tuple], articles: list[tuple]) -> None:
@@ -145,6 +163,7 @@ def measure(label: str, src: Path, db: Path, article: Path, runs: int, serve: bo
     rows = []
     searches = [cold(src, "search", QUERY, "--db", str(db)) for _ in range(runs)]
     rows.append([label, "search (cold process)", runs, *_medians(searches)])
+    log(f"{label}: {rows[-1]}")
     ingests = []
     for run in range(runs):
         copy = db.with_name(f"{db.stem}-ingest{run}.db")
@@ -155,6 +174,7 @@ def measure(label: str, src: Path, db: Path, article: Path, runs: int, serve: bo
         copy.unlink()
         shutil.rmtree(copy.with_name(f"{copy.name}.vectors"), ignore_errors=True)
     rows.append([label, "ingest one file (cold process)", runs, *_medians(ingests)])
+    log(f"{label}: {rows[-1]}")
     if serve:
         served = db.with_name(f"{db.stem}-served.db")
         shutil.copy(db, served)
@@ -187,12 +207,20 @@ def serve_after_ingest(src: Path, db: Path, article: Path) -> list[float]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"the server did not start (status {server.poll()})") from None
                 time.sleep(0.2)
-        first, second = get_ms(url), get_ms(url)
+        first, second = slow_get_ms(url), slow_get_ms(url)
         cold(src, "ingest", str(article), "--db", str(db))
-        return [first, second, get_ms(url)]
+        return [first, second, slow_get_ms(url)]
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def slow_get_ms(url: str) -> float:
+    """Milliseconds to fetch ``url``, however long it takes (a rebuild at 1M takes minutes)."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=3600) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
 
 
 def _medians(runs: list[dict[str, float]]) -> list[float]:
@@ -205,7 +233,8 @@ def main() -> None:
     parser.add_argument("--million", action="store_true", help="also a store of 1M articles")
     parser.add_argument("--before", default="main", help="git ref of the code to compare with ('' to skip)")
     parser.add_argument("--runs", type=int, default=3, help="cold processes per measurement (the median)")
-    parser.add_argument("--serve", action="store_true", help="also a server's search after another process's ingest")
+    parser.add_argument("--serve", nargs="?", const="both", choices=["both", "after"],
+                        help="also a server's search after another process's ingest (of both codes, or this tree's)")
     args = parser.parse_args()
     sizes = [*args.sizes, *([1_000_000] if args.million else [])]
     info = machine()
@@ -225,11 +254,13 @@ def main() -> None:
             log(f"{size}: built {held} in {time.perf_counter() - started:.0f} s")
             size_rows = []
             if before_src is not None:
-                size_rows += measure("before", before_src, db, article, args.runs, args.serve)
+                prepare(before_src, db)
+                size_rows += measure("before", before_src, db, article, args.runs, args.serve == "both")
+            prepare(after_src, db)
             first = cold(after_src, "search", QUERY, "--db", str(db))  # builds and saves the index
             size_rows.append(["after", "first search (builds and saves the index)", 1,
                               first["wall_s"], first["cpu_s"], first["rss_mib"]])
-            size_rows += measure("after", after_src, db, article, args.runs, args.serve)
+            size_rows += measure("after", after_src, db, article, args.runs, args.serve is not None)
             saved = sum(path.stat().st_size for path in db.with_name(f"{db.name}.vectors").iterdir())
             size_rows.append(["after", f"saved index: {saved / 2**20:.0f} MiB", 1, None, None, None])
             rows += [[f"{held['articles']:,}", *row] for row in size_rows]
