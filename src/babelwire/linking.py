@@ -24,7 +24,8 @@ its vector index can be one opened from files (:mod:`babelwire.index_files`). Wi
 Stories are never rebuilt behind the user's back; :func:`relink` is the explicit
 batch command. Given the same articles in the same order, the decisions are the
 same: story ids come from a counter, ties break on ids, and the index is
-deterministic.
+deterministic (in one process: a week's HNSW graph grown from its saved file by
+a later process may find slightly different neighbours, :mod:`babelwire.index_files`).
 """
 
 from __future__ import annotations
