@@ -37,11 +37,8 @@ from babelwire.copies import BAND_LAYOUT_KEY, BANDS_DONE_KEY, MinHashSigner, ban
 from babelwire.store import MIGRATIONS
 from babelwire.types import Article
 from common import REPO, emit, format_table, log, machine, make_parser
+from scale import ENCODER_NAME, ENV
 
-#: the hashing encoder's name: the generated store opens with it
-ENCODER_NAME = "hashing-512-4"
-ENV = {"BABELWIRE_ENCODER": "hashing", "BABELWIRE_LANGUAGE_IDENTIFIER": "py3langid",
-       "BABELWIRE_READ_IN_BACKGROUND": "0", "BABELWIRE_READ_AT_INGEST": "0"}
 WIRE = (
     "The harbour authority of Port Alvera closed the northern shipping lane on Tuesday after a cargo ship lost "
     "power and drifted onto a sandbank near the lighthouse. Tugboats tried for six hours to pull the vessel free "

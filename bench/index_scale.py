@@ -44,8 +44,7 @@ import numpy as np
 
 from babelwire.store import MIGRATIONS
 from common import format_table, log, machine, machine_line, make_parser
-from page_latency import free_port, get_ms
-from scale import BEFORE_SCHEMA, DIMENSIONS, ENCODER_NAME, ENV, LANGUAGES, SERVER_START_TIMEOUT_S, before_source
+from scale import BEFORE_SCHEMA, DIMENSIONS, ENCODER_NAME, ENV, LANGUAGES, before_source, serving
 
 #: the copy detector's meta key: set, so that no process signs the generated articles first
 SIGNED_KEY = "copies.signatures_backfilled"
@@ -191,28 +190,11 @@ def measure(label: str, src: Path, db: Path, article: Path, runs: int, serve: bo
 def serve_after_ingest(src: Path, db: Path, article: Path) -> list[float]:
     """Milliseconds of ``GET /api/search`` on a ``babelwire serve`` (from ``src``): the first search, a second,
     and one right after another process ingested a file into the store (the server must take it in)."""
-    env = {**os.environ, **ENV, "PYTHONPATH": str(src)}
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", "from babelwire.cli import main; main()", "serve", "--db",
-                               str(db), "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/api/search?q={urllib.parse.quote(QUERY)}&min_score=0"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            try:
-                get_ms(f"http://127.0.0.1:{port}/api/stories?limit=1")
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the server did not start (status {server.poll()})") from None
-                time.sleep(0.2)
+    with serving(src, db, "/api/stories?limit=1", ENV) as base:
+        url = f"{base}/api/search?q={urllib.parse.quote(QUERY)}&min_score=0"
         first, second = slow_get_ms(url), slow_get_ms(url)
         cold(src, "ingest", str(article), "--db", str(db))
         return [first, second, slow_get_ms(url)]
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 def slow_get_ms(url: str) -> float:

@@ -38,7 +38,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -177,30 +179,41 @@ def store_reads(src: Path, db: Path, runs: int) -> dict[str, list[float]]:
     return json.loads(done.stdout)
 
 
-def river(src: Path, db: Path, requests: int, clients: int) -> dict[str, list[float]]:
-    """Latencies (ms) of ``GET /`` on a fresh ``babelwire serve`` (from ``src``): ``requests`` one after another,
-    then ``clients`` at once, ``requests`` each after a warm-up request."""
-    command, env = python(src)
+@contextmanager
+def serving(src: Path, db: Path, ready_path: str = "/", env: dict[str, str] | None = None) -> Iterator[str]:
+    """A ``babelwire serve`` (from ``src``) on ``db``, with the environment ``env`` (default: this bench's
+    :data:`ENV`); yields its base URL once ``ready_path`` answers (that first request also pays the app's lazy
+    imports), and stops it after."""
     port = free_port()
-    server = subprocess.Popen([*command, "-c", "from babelwire.cli import main; main()", "serve", "--db", str(db),
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from babelwire.cli import main; main()", "serve", "--db", str(db), "--port", str(port)],
+        env={**os.environ, **(ENV if env is None else env), "PYTHONPATH": str(src)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while True:
             try:
-                get_ms(url)  # also the warm-up: the first request pays the app's lazy imports
+                get_ms(base + ready_path)
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"the server did not start (status {server.poll()})") from None
                 time.sleep(0.2)
-        alone = [get_ms(url) for _ in range(requests)]
-        with ThreadPoolExecutor(clients) as pool:
-            together = list(pool.map(lambda _: get_ms(url), range(clients * max(1, requests // 4))))
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+def river(src: Path, db: Path, requests: int, clients: int) -> dict[str, list[float]]:
+    """Latencies (ms) of ``GET /`` on a fresh ``babelwire serve`` (from ``src``): ``requests`` one after another,
+    then ``clients`` at once, ``requests`` each after a warm-up request."""
+    with serving(src, db) as base:
+        url = base + "/"
+        alone = [get_ms(url) for _ in range(requests)]
+        with ThreadPoolExecutor(clients) as pool:
+            together = list(pool.map(lambda _: get_ms(url), range(clients * max(1, requests // 4))))
     return {"1 client": alone, f"{clients} clients": together}
 
 

@@ -21,8 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from common import REPO, format_table, machine, machine_line, make_parser
-from page_latency import free_port, get_ms, percentile
-from scale import SERVER_START_TIMEOUT_S, before_source
+from page_latency import get_ms, percentile
+from scale import before_source, serving
 
 QUERIES = [
     "earthquake rescue in Izmir", "museum robbery in Amsterdam", "nuclear weapons in Belarus",
@@ -40,23 +40,10 @@ def run_babelwire(src: Path, *args: str) -> None:
 
 def throughput(src: Path, db: Path, requests: int, clients: list[int]) -> list[list]:
     """Rows of (clients, requests/s, p50 ms, p99 ms) for a server of ``src`` on ``db``."""
-    env = {**os.environ, **ENV, "PYTHONPATH": str(src)}
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", "from babelwire.cli import main; main()", "serve", "--db",
-                               str(db), "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    urls = [f"http://127.0.0.1:{port}/api/search?q={urllib.parse.quote(query)}" for query in QUERIES]
     rows = []
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            try:
-                get_ms(urls[0])  # also loads the encoder and the index
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the server did not start (status {server.poll()})") from None
-                time.sleep(0.5)
+    path = f"/api/search?q={urllib.parse.quote(QUERIES[0])}"  # the first search also loads the encoder
+    with serving(src, db, path, ENV) as base:
+        urls = [f"{base}/api/search?q={urllib.parse.quote(query)}" for query in QUERIES]
         for url in urls:
             get_ms(url)
         for count in clients:
@@ -66,9 +53,6 @@ def throughput(src: Path, db: Path, requests: int, clients: list[int]) -> list[l
                 latencies = list(pool.map(lambda n: get_ms(urls[n % len(urls)]), range(total)))
             elapsed = time.perf_counter() - started
             rows.append([count, total, total / elapsed, percentile(latencies, 50), percentile(latencies, 99)])
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
     return rows
 
 
