@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
+import random
 import sqlite3
+from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -14,6 +18,8 @@ from babelwire.cli import app as cli
 from babelwire.coverage import (
     CoverageComparer,
     Evidence,
+    Statement,
+    candidate_table,
     furniture_of,
     numbers_of,
     rare_word_overlap,
@@ -192,3 +198,97 @@ def test_a_hopeless_pair_has_probability_near_zero_not_an_overflow() -> None:
     assert 0.0 <= same_fact_probability(hopeless) < 1e-300
     plain = Evidence(cosine=0.9, margin=0.2, overlap=0.5, shared_numbers=1, same_language=False)
     assert 0.0 < same_fact_probability(plain) < 1.0
+
+
+# --- the candidate table against the per-candidate definition ------------------------------------------------
+
+
+def synthetic_story(seed: int) -> tuple[list[Statement], np.ndarray]:
+    """Statements of articles of 1 to 9 statements in three languages, sharing names and numbers by chance,
+    with unit vectors (float32, as encoders give) some of which repeat a statement of another article."""
+    rng = random.Random(seed)
+    names = ["Varnaholm", "Kessler", "Lindqvist", "Wierzbowo", "Oberhaus", "Maribel", "Tannery", "Quillon"]
+    words = ["bridge", "river", "council", "storm", "mayor", "vote", "strike", "report", "engineers", "harbour"]
+    statements = []
+    for article in range(rng.randint(2, 7)):
+        language = rng.choice(["en", "de", "fr"])
+        for sentence in range(rng.randint(1, 9)):
+            text = " ".join(rng.sample(names + words, rng.randint(0, 6)) + [str(rng.choice([12, 40, 2023, 600]))
+                                                                         for _ in range(rng.randint(0, 2))])
+            statements.append(Statement(f"a{article}", language, sentence, text))
+    generator = np.random.default_rng(seed)
+    vectors = generator.normal(size=(len(statements), 8)).astype(np.float32)
+    for row in range(0, len(statements), 3):  # near-copies, so that cosines tie and run high
+        vectors[row] = vectors[generator.integers(len(statements))]
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return statements, vectors @ vectors.T
+
+
+def candidates_one_by_one(statements: list[Statement], similarity: np.ndarray) -> list[tuple[int, int, Evidence]]:
+    """The candidates as the reading defined them before the table, one pair at a time."""
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for row, statement in enumerate(statements):
+        rows_of[statement.article_id].append(row)
+    stems = [stems_of(s.text) for s in statements]
+    numbers = [numbers_of(s.text) for s in statements]
+    counts: dict[str, int] = defaultdict(int)
+    for found in stems:
+        for stem in found:
+            counts[stem] += 1
+    weight = {stem: math.log((1 + len(stems)) / (1 + count)) for stem, count in counts.items()}
+
+    def top_mean(values: np.ndarray) -> float:
+        return float(np.sort(values)[-min(4, values.size):].mean())
+
+    found = []
+    for own, rows in rows_of.items():
+        for other, columns in rows_of.items():
+            if other == own:
+                continue
+            block = similarity[np.ix_(rows, columns)]
+            for position, row in enumerate(rows):
+                for column_position in np.argsort(-block[position], kind="stable")[:3]:
+                    cosine = float(block[position, column_position])
+                    spread = 0.5 * top_mean(block[position]) + 0.5 * top_mean(block[:, column_position])
+                    column = columns[int(column_position)]
+                    found.append((row, column, Evidence(
+                        cosine, cosine / spread if spread > 0 else 0.0,
+                        rare_word_overlap(stems[row], stems[column], weight), len(numbers[row] & numbers[column]),
+                        statements[row].language == statements[column].language)))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_candidate_table_holds_the_candidates_defined_pair_by_pair(seed: int) -> None:
+    statements, similarity = synthetic_story(seed)
+    table = candidate_table(statements, similarity)
+    # both sorted by statement, stably: per statement, the other articles in order, nearest first
+    expected = sorted(candidates_one_by_one(statements, similarity), key=lambda candidate: candidate[0])
+    by_row = sorted(range(len(table.row)), key=lambda index: table.row[index])
+    assert [(int(table.row[i]), int(table.column[i])) for i in by_row] == [(row, column) for row, column, _ in expected]
+    for index, (_, _, evidence) in zip(by_row, expected, strict=True):
+        found = table.evidence(index)
+        # the overlap's weights are summed in another order: equal to the last bits
+        assert found.overlap == pytest.approx(evidence.overlap, rel=1e-12, abs=1e-15)
+        assert found == Evidence(evidence.cosine, evidence.margin, found.overlap, evidence.shared_numbers,
+                                 evidence.same_language)
+        assert table.probabilities()[index] == pytest.approx(same_fact_probability(found), rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_best_matches_keep_the_most_probable_counterpart_per_article_above_the_floor(seed: int) -> None:
+    statements, similarity = synthetic_story(seed)
+    comparer = CoverageComparer(encoder=None)  # type: ignore[arg-type]  # the similarity is given
+    expected: dict[int, dict[str, tuple[float, str]]] = defaultdict(dict)
+    for row, column, evidence in candidates_one_by_one(statements, similarity):
+        probability = same_fact_probability(evidence)
+        held = expected[row].get(statements[column].article_id)
+        if held is None or probability > held[0] + 1e-12:  # a near-tie keeps the nearer candidate
+            expected[row][statements[column].article_id] = (probability, statements[column].text)
+    floor = 0.2
+    best = comparer.best_matches(statements, similarity, floor=floor)
+    for row in range(len(statements)):
+        kept = {article: found for article, found in expected[row].items() if found[0] >= floor}
+        assert {match.article_id: match.text for match in best[row]} == {a: text for a, (_, text) in kept.items()}
+        for match in best[row]:
+            assert match.confidence == pytest.approx(kept[match.article_id][0], rel=1e-12)

@@ -9,8 +9,16 @@ from pathlib import Path
 import pytest
 
 from babelwire.documents import make_document
+from babelwire.encoders import HashingEncoder
 from babelwire.entities import Mention, extract_mentions
-from babelwire.quotes import QUOTE_MATCH_THRESHOLD, Quote, find_quotes, quote_similarities, statements_match
+from babelwire.quotes import (
+    QUOTE_MATCH_THRESHOLD,
+    Quote,
+    _quote_segments,
+    find_quotes,
+    quote_similarities,
+    statements_match,
+)
 from babelwire.types import Article
 from seed_reading import SEEDS, seed_reading
 
@@ -306,3 +314,19 @@ def test_the_organisation_of_a_role_is_not_the_speaker_unless_the_role_speaks_fo
     found = quotes_with("\"No one was hurt in the fire,\" said a spokesman for Lycos Europe.", "en",
                         {"Lycos Europe": "organisation"})
     assert speakers(found) == ["Lycos Europe"]
+
+
+def test_quote_similarity_is_the_best_cosine_between_any_two_segments() -> None:
+    texts = ["We will rebuild the bridge. It will take two years: the river is high.",
+             "Nobody was hurt.", "Wir bauen die Brücke wieder auf – in zwei Jahren.",
+             "The river is high... we wait.", "Nobody was hurt. We will rebuild it."]
+    quotes = [Quote(f"q{number}", f"a{number % 3}", "de" if "Brücke" in text else "en", text, 0, len(text), 0)
+              for number, text in enumerate(texts)]
+    encoder = HashingEncoder()
+    segments = [_quote_segments(quote) for quote in quotes]
+    assert max(len(found) for found in segments) > 2  # sentences and clauses, not only the whole quote
+    found = quote_similarities(quotes, encoder)
+    for first, mine in enumerate(segments):
+        for second, theirs in enumerate(segments):
+            expected = (encoder.encode(mine) @ encoder.encode(theirs).T).max()
+            assert found[first, second] == pytest.approx(expected, abs=1e-6)

@@ -117,6 +117,36 @@ def test_a_story_read_again_after_it_grew_encodes_only_the_new_article(
     assert counting.texts == []
 
 
+def test_a_story_read_again_after_it_grew_finds_mentions_only_in_the_new_article(
+    store_db: str, counting: CountingEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "_ARTICLES", OrderedDict())
+    mentioned: list[str] = []
+    extract = reading.extract_mentions
+    monkeypatch.setattr(reading, "extract_mentions", lambda document: mentioned.append(document.article_id)
+                        or extract(document))
+    with Tracker(store_db, HASHING_SETTINGS, encoder=counting) as tracker:
+        tracker.add(corpus())
+        story_id, articles = flood(tracker)
+        first = tracker.read_story(story_id)
+        assert sorted(mentioned) == sorted(article.id for article in articles)
+        mentioned.clear()
+        tracker.add([LATE])
+        _, grown = flood(tracker)
+        again = tracker.read_story(story_id)
+        assert mentioned == ["late"]
+    # the same reading as a process that read none of the articles before
+    monkeypatch.setattr(reading, "_ARTICLES", OrderedDict())
+    assert again == compute_reading(grown, HashingEncoder(), None) != first
+    assert len(mentioned) == 1 + len(grown)
+    # an article whose text changed is read again, not taken from memory
+    edited = Article(title=grown[0].title, text=grown[0].text + " Tarrasco-Bellini resigned.", source="x")
+    edited.id, edited.language = grown[0].id, grown[0].language
+    mentioned.clear()
+    compute_reading([edited, *grown[1:]], HashingEncoder(), None)
+    assert mentioned == [edited.id]
+
+
 def test_a_store_that_cannot_keep_vectors_still_gives_the_reading(counting: CountingEncoder) -> None:
     class Broken:
         def sentence_vectors(self, encoder: str, article_ids: Sequence[str]) -> list[tuple[str, str, bytes]]:

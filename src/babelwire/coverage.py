@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from babelwire.documents import Document, Sentence
 from babelwire.encoders import Encoder
@@ -325,9 +326,46 @@ class Candidate:
     evidence: Evidence
 
 
-def _top_mean(values: np.ndarray) -> float:
-    count = min(MARGIN_NEIGHBOURS, values.size)
-    return float(np.sort(values)[-count:].mean()) if count else 0.0
+@dataclass(frozen=True)
+class CandidateTable:
+    """Every candidate match of a story's statements, as parallel arrays with one entry per candidate.
+
+    The candidates of one statement (``row``) in one other article are consecutive, nearest first; such a
+    run is a *group*, and ``starts`` holds the index of each group's first candidate.
+    """
+
+    row: np.ndarray
+    column: np.ndarray
+    starts: np.ndarray
+    cosine: np.ndarray
+    margin: np.ndarray
+    overlap: np.ndarray
+    shared_numbers: np.ndarray
+    same_language: np.ndarray
+
+    def evidence(self, index: int) -> Evidence:
+        """The evidence on candidate ``index``."""
+        return Evidence(float(self.cosine[index]), float(self.margin[index]), float(self.overlap[index]),
+                        int(self.shared_numbers[index]), bool(self.same_language[index]))
+
+    def probabilities(self, model: SameFactModel = SAME_FACT) -> np.ndarray:
+        """:func:`same_fact_probability` of every candidate, computed at once (the same terms, summed in
+        the same order; numpy's ``exp`` may differ from ``math.exp`` in the last bit)."""
+        terms = (self.cosine, self.margin, self.overlap, np.minimum(self.shared_numbers, 2).astype(np.float64),
+                 self.same_language.astype(np.float64))
+        total = np.zeros(len(self.row))
+        for weight, values in zip(model.weights, terms, strict=True):
+            total = total + weight * values
+        z = model.intercept + total
+        return 1.0 / (1.0 + np.exp(np.minimum(-z, 709.0)))
+
+
+def _top_means(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The mean of the highest ``counts`` values along the last axis, where values past a row's own (padding)
+    are ``-inf``: summed and divided in the values' own precision, as ``np.sort(row)[-count:].mean()`` does."""
+    highest = np.sort(values, axis=-1)[..., -MARGIN_NEIGHBOURS:]
+    highest = np.where(np.isneginf(highest), 0, highest)  # padding adds exact zeros, ahead of the values
+    return (highest.sum(axis=-1) / counts.astype(values.dtype)).astype(np.float64)
 
 
 def _story_weights(stems: list[frozenset[str]]) -> dict[str, float]:
@@ -336,29 +374,90 @@ def _story_weights(stems: list[frozenset[str]]) -> dict[str, float]:
     return {stem: math.log((1 + len(stems)) / (1 + count)) for stem, count in frequency.items()}
 
 
-def candidate_matches(statements: Sequence[Statement], similarity: np.ndarray) -> list[list[Candidate]]:
-    """For every statement, its :data:`MATCH_CANDIDATES` nearest statements in each other article."""
+def _incidence(sets: Sequence[frozenset], weight: dict | None = None) -> sparse.csr_matrix:
+    """A statements × items sparse matrix: each item's weight (or 1) where the statement has it."""
+    index: dict = {}
+    columns = [index.setdefault(item, len(index)) for found in sets for item in found]
+    values = [weight[item] for found in sets for item in found] if weight is not None else np.ones(len(columns))
+    pointers = np.cumsum([0, *(len(found) for found in sets)])
+    return sparse.csr_matrix((np.asarray(values, dtype=np.float64), np.asarray(columns, dtype=np.int64), pointers),
+                             shape=(len(sets), max(len(index), 1)))
+
+
+def candidate_table(statements: Sequence[Statement], similarity: np.ndarray) -> CandidateTable:
+    """For every statement, its :data:`MATCH_CANDIDATES` nearest statements in each other article, with the
+    evidence on each pair.
+
+    Computed one article at a time against all the others with array operations (the others' statements
+    side by side, padded to the longest): a story of 200 articles has about two million candidates, which
+    one Python object each made cost a minute.
+    """
     rows_of: dict[str, list[int]] = defaultdict(list)
     for row, statement in enumerate(statements):
         rows_of[statement.article_id].append(row)
     stems = [stems_of(s.text) for s in statements]
-    numbers = [numbers_of(s.text) for s in statements]
     weight = _story_weights(stems)
+    # the words each statement has, weighted by rarity, and its total: the two sides of rare_word_overlap
+    weighted = _incidence(stems, weight)
+    totals = np.asarray(weighted.sum(axis=1)).ravel()
+    has_word = _incidence(stems)
+    numbers = _incidence([numbers_of(s.text) for s in statements])
+    language_codes = {language: code for code, language in enumerate(sorted({s.language for s in statements}))}
+    languages = np.array([language_codes[s.language] for s in statements])
+    width = max((len(rows) for rows in rows_of.values()), default=0)
+    parts: dict[str, list[np.ndarray]] = defaultdict(list)
+    sizes: list[np.ndarray] = []
+    for own, own_rows in rows_of.items():
+        others = [columns for other, columns in rows_of.items() if other != own]
+        if not others:
+            continue
+        rows = np.asarray(own_rows)
+        # each other article's statements on a line, padded with -1 (a similarity of -inf)
+        laid = np.full((len(others), width), -1)
+        for line, columns in enumerate(others):
+            laid[line, : len(columns)] = columns
+        padding = laid < 0
+        own_similarity = similarity[rows]
+        block = own_similarity[:, laid]
+        block[:, padding] = -np.inf
+        order = np.argsort(-block, axis=2, kind="stable")[:, :, :MATCH_CANDIDATES]
+        chosen = np.take_along_axis(np.broadcast_to(laid, block.shape), order, axis=2)
+        real = chosen >= 0
+        chosen = np.where(real, chosen, 0)
+        cosine = np.take_along_axis(block, order, axis=2).astype(np.float64)
+        other_counts = np.minimum(MARGIN_NEIGHBOURS, (~padding).sum(axis=1))
+        row_top = _top_means(block, other_counts)
+        column_top = _top_means(own_similarity.T, np.full(similarity.shape[0], min(MARGIN_NEIGHBOURS, len(rows))))
+        spread = 0.5 * row_top[:, :, None] + 0.5 * column_top[chosen]
+        margin = np.divide(cosine, spread, out=np.zeros_like(cosine), where=spread > 0)
+        within = np.arange(len(rows))[:, None, None]
+        smaller = np.minimum(totals[rows][:, None, None], totals[chosen])
+        shared = (weighted[rows] @ has_word.T).toarray()[within, chosen]
+        overlap = np.divide(shared, smaller, out=np.zeros_like(cosine), where=smaller > 0)
+        parts["row"].append(np.broadcast_to(rows[:, None, None], chosen.shape)[real])
+        parts["column"].append(chosen[real])
+        parts["cosine"].append(cosine[real])
+        parts["margin"].append(margin[real])
+        parts["overlap"].append(overlap[real])
+        parts["shared_numbers"].append((numbers[rows] @ numbers.T).toarray()[within, chosen][real].astype(np.int64))
+        parts["same_language"].append((languages[rows][:, None, None] == languages[chosen])[real])
+        sizes.append(real.sum(axis=2).ravel())
+    if not sizes:
+        empty = np.zeros(0)
+        return CandidateTable(empty.astype(np.int64), empty.astype(np.int64), empty.astype(np.int64), empty,
+                              empty, empty, empty.astype(np.int64), empty.astype(bool))
+    counts = np.concatenate(sizes)
+    return CandidateTable(starts=np.concatenate([[0], np.cumsum(counts)[:-1]]),
+                          **{name: np.concatenate(values) for name, values in parts.items()})
+
+
+def candidate_matches(statements: Sequence[Statement], similarity: np.ndarray) -> list[list[Candidate]]:
+    """For every statement, its :data:`MATCH_CANDIDATES` nearest statements in each other article
+    (:func:`candidate_table`, one object a candidate: for calibration, not for reading a story)."""
+    table = candidate_table(statements, similarity)
     found: list[list[Candidate]] = [[] for _ in statements]
-    for own, rows in rows_of.items():
-        for other, columns in rows_of.items():
-            if other == own:
-                continue
-            block = similarity[np.ix_(rows, columns)]
-            for position, row in enumerate(rows):
-                for column_position in np.argsort(-block[position], kind="stable")[:MATCH_CANDIDATES]:
-                    column = columns[int(column_position)]
-                    cosine = float(block[position, column_position])
-                    spread = 0.5 * _top_mean(block[position]) + 0.5 * _top_mean(block[:, column_position])
-                    found[row].append(Candidate(row, column, Evidence(
-                        cosine, cosine / spread if spread > 0 else 0.0,
-                        rare_word_overlap(stems[row], stems[column], weight),
-                        len(numbers[row] & numbers[column]), statements[row].language == statements[column].language)))
+    for index, (row, column) in enumerate(zip(table.row.tolist(), table.column.tolist(), strict=True)):
+        found[row].append(Candidate(row, column, table.evidence(index)))
     return found
 
 
@@ -381,33 +480,39 @@ class CoverageComparer:
         similarity = vectors @ vectors.T if len(statements) else np.zeros((0, 0))
         articles = {document.article_id: ArticleCoverage(document.article_id, document.language)
                     for document in documents}
-        best = self.best_matches(statements, similarity)
+        # counterparts too improbable to count as "near" change nothing below: they are not made at all
+        best = self.best_matches(statements, similarity, floor=self.model.near)
+        compared = len({statement.article_id for statement in statements}) > 1
         for row, statement in enumerate(statements):
-            if not best[row]:
-                continue  # the only article: nothing to compare with
+            if not compared:
+                break  # the only article: nothing to compare with
             coverage = articles[statement.article_id]
             shared = [match for match in best[row] if match.confidence >= self.model.shared]
             if shared:
                 coverage.shared.append((statement, sorted(shared, key=lambda m: -m.confidence)))
-            elif not any(match.confidence >= self.model.near for match in best[row]):
+            elif not best[row]:
                 coverage.unique.append(statement)
         by_language = self._language_only(statements, best)
         return Coverage(articles, by_language, self._summary(statements, vectors, best))
 
-    def best_matches(self, statements: Sequence[Statement], similarity: np.ndarray) -> list[list[StatementMatch]]:
-        """For every statement, its most probable counterpart in each other article."""
+    def best_matches(self, statements: Sequence[Statement], similarity: np.ndarray,
+                     floor: float = 0.0) -> list[list[StatementMatch]]:
+        """For every statement, its most probable counterpart in each other article, where that one's
+        probability reaches ``floor`` (of two equally probable counterparts, the nearer)."""
         best: list[list[StatementMatch]] = [[] for _ in statements]
-        for row, candidates in enumerate(candidate_matches(statements, similarity)):
-            chosen: dict[str, StatementMatch] = {}
-            for candidate in candidates:
-                match = statements[candidate.column]
-                evidence = candidate.evidence
-                confidence = same_fact_probability(evidence, self.model)
-                held = chosen.get(match.article_id)
-                if held is None or confidence > held.confidence:
-                    chosen[match.article_id] = StatementMatch(match.article_id, match.language, match.text,
-                                                              evidence.cosine, evidence.margin, confidence)
-            best[row] = list(chosen.values())
+        table = candidate_table(statements, similarity)
+        if not len(table.row):
+            return best
+        probability = table.probabilities(self.model)
+        group = np.repeat(np.arange(len(table.starts)), np.diff(np.append(table.starts, len(table.row))))
+        highest = np.maximum.reduceat(probability, table.starts)
+        index = np.arange(len(table.row))
+        first_highest = np.minimum.reduceat(np.where(probability == highest[group], index, len(index)), table.starts)
+        for chosen in first_highest[highest >= floor].tolist():
+            match, evidence = statements[int(table.column[chosen])], table.evidence(chosen)
+            best[int(table.row[chosen])].append(StatementMatch(
+                match.article_id, match.language, match.text, evidence.cosine, evidence.margin,
+                float(probability[chosen])))
         return best
 
     def _language_only(self, statements: list[Statement],

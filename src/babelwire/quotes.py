@@ -897,17 +897,15 @@ def quote_similarities(quotes: Sequence[Quote], encoder: Encoder,
     else:
         vectors = texts.encode([quotes[number].article_id for number in owners], segments)
     similarity = vectors @ vectors.T
-    owner = np.array(owners)
-    for first in range(size):
-        rows = similarity[owner == first]
-        for second in range(size):
-            best[first, second] = rows[:, owner == second].max()
-    return best
+    # a quote's segments are consecutive: the best of each block of rows, then of each block of columns
+    starts = np.searchsorted(np.array(owners), np.arange(size))
+    return np.maximum.reduceat(np.maximum.reduceat(similarity, starts, axis=0), starts, axis=1).astype(np.float32)
 
 
-def _content_words(text: str) -> set[str]:
+@lru_cache(maxsize=4096)  # a story's quotes are compared pairwise: each one's words are read once
+def _content_words(text: str) -> frozenset[str]:
     """The quote's words of three letters or more (and numbers), case-folded: what an abridgement keeps."""
-    return {word.casefold() for word in re.findall(r"\w+", text) if len(word) > 2 or word.isdigit()}
+    return frozenset(word.casefold() for word in re.findall(r"\w+", text) if len(word) > 2 or word.isdigit())
 
 
 def word_containment(first: str, second: str) -> float:
