@@ -7,7 +7,6 @@ its batch, and a multilingual reading from stored vectors is the reading compute
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -169,36 +168,18 @@ def test_an_e5_vector_does_not_depend_on_its_batch(e5: E5Encoder) -> None:
     assert np.array_equal(e5.encode(texts[1:4]), together[1:4])
 
 
-def test_one_text_takes_one_openmp_thread_while_another_encode_runs(
+def test_one_text_is_encoded_on_one_openmp_thread_then_the_count_is_restored(
     e5: E5Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     library = e5._model._lib
-    threads: list[tuple[str, int]] = []
-    holding, release = threading.Event(), threading.Event()
+    threads: list[int] = []
     encode = e5._model.encode
-
-    def recording(texts: list[str], query: bool) -> np.ndarray:
-        threads.append((texts[0], int(library.omp_get_max_threads())))
-        if texts[0] == "held":  # an ingest's batch in progress
-            holding.set()
-            release.wait(30)
-        return encode(texts, query)
-
-    monkeypatch.setattr(e5._model, "encode", recording)
-    team = int(library.omp_get_max_threads())
-    alone = e5.encode(["Die Brücke ist eingestürzt."])
-    batch = threading.Thread(target=e5.encode, args=(["held", "Ja."],))
-    batch.start()
-    assert holding.wait(30)
-    crowded = e5.encode(["Die Brücke ist eingestürzt."])
-    release.set()
-    batch.join(30)
-    assert threads == [("Die Brücke ist eingestürzt.", team), ("held", team), ("Die Brücke ist eingestürzt.", 1)]
-    assert int(library.omp_get_max_threads()) == team  # restored in this thread
-    assert np.array_equal(alone, crowded)  # the same vector on one thread as on the team
-    threads.clear()
-    e5.encode(["Ja."])  # alone again: the team
-    assert threads == [("Ja.", team)]
+    monkeypatch.setattr(e5._model, "encode", lambda texts, query: threads.append(int(library.omp_get_max_threads()))
+                        or encode(texts, query))
+    before = int(library.omp_get_max_threads())
+    single, pair = e5.encode(["Die Brücke ist eingestürzt."]), e5.encode(["Die Brücke ist eingestürzt.", "Ja."])
+    assert threads == [1, before] and int(library.omp_get_max_threads()) == before
+    assert np.array_equal(single[0], pair[0])  # the same vector on one thread as on the team
     with openmp_threads(object(), 1):  # a library without OpenMP is left alone
         pass
 

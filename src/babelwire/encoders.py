@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import logging
 import re
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -206,8 +205,6 @@ class E5Encoder:
             neutralize = LinearNeutralizer.load(BUNDLED_NEUTRALIZER)
         self.neutralizer = neutralize or None
         self.name = "e5-small-q4" + (f"+{self.neutralizer.name}" if self.neutralizer else "")
-        self._running = 0  # encodes in progress, in any thread
-        self._running_lock = threading.Lock()
 
     @cached_property
     def _model(self):
@@ -223,24 +220,11 @@ class E5Encoder:
         texts = [self._within_window(text) for text in texts]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._threads_for(len(texts)):
+        # one text (a search query, a posted article) runs on one core: its OpenMP team of two waits on
+        # each other, and concurrent requests' teams fight over the cores (see openmp_threads)
+        with openmp_threads(self._model._lib, 1) if len(texts) == 1 else contextlib.nullcontext():
             vectors = np.atleast_2d(self._model.encode(texts, True))
         return self.neutralizer(vectors) if self.neutralizer else _normalise_rows(vectors)
-
-    @contextlib.contextmanager
-    def _threads_for(self, count: int) -> Iterator[None]:
-        """One text (a search query, a posted article) while another encode runs takes one core: each
-        encode's OpenMP team would otherwise want every core, and concurrent requests' teams fight over them
-        (on two cores a lone query is faster on its team, two concurrent ones faster on a core each)."""
-        with self._running_lock:
-            self._running += 1
-            crowded = self._running > 1
-        try:
-            with openmp_threads(self._model._lib, 1) if count == 1 and crowded else contextlib.nullcontext():
-                yield
-        finally:
-            with self._running_lock:
-                self._running -= 1
 
 
 class SentenceTransformerEncoder:
