@@ -14,8 +14,8 @@ Two ways::
 ``stored`` also times a third reading of the grown story with every vector stored (the reading's cost
 without the encoder), in this process (which read the story before, as a server does) and as a new
 process would (nothing of the articles in memory); it says whether the grown story's reading is the same
-JSON both ways, and whether it would still be with the vectors stored as float16. Run it with main's code (``PYTHONPATH`` at a checkout of
-main) for the ``fresh`` row of before::
+JSON both ways, and whether it would still be with the vectors stored as float16. Run it with main's code
+(``PYTHONPATH`` at a checkout of main) for the ``fresh`` row of before::
 
     PYTHONPATH=src .venv/bin/python bench/reading_cost.py --limit 50
 """
