@@ -26,17 +26,6 @@ DEMO = REPO / "demo"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-#: test modules that start Ray inside the test process; they run after every other module. Ray's driver
-#: leaves threads behind after ``ray.shutdown()``, and in two CI runs the browser tests that followed
-#: test_backfill found the test server stalled on a story page; after all other tests, nothing follows it.
-IN_PROCESS_RAY_MODULES = frozenset({"test_backfill.py"})
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Move the in-process Ray modules last; every other test keeps its order (the sort is stable)."""
-    items.sort(key=lambda item: item.path.name in IN_PROCESS_RAY_MODULES)
-
-
 @pytest.fixture(scope="session")
 def e5() -> E5Encoder:
     return E5Encoder()

@@ -99,11 +99,10 @@ class Visit:
                         else route.abort())
 
     def open(self, path: str) -> Any:
-        """Navigate to ``path``; a navigation that stalls is retried once if the server answers the page.
+        """Navigate to ``path``; a navigation that stalls is asked of the server directly, then retried once.
 
-        One CI run saw Chromium wait 120 s for a story page the server serves in 30 ms (the same page
-        loaded at once in every other run): a stalled navigation is asked of the server directly, and the
-        test fails unless the server answers it and a second navigation completes.
+        So a failure says which side stalled: two CI runs waited on a story page, and the direct request
+        showed the server hung (the page-reading lock taken twice by one thread, fixed in the catalog).
         """
         try:
             self.page.goto(self.base + path)

@@ -12,6 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from babelwire import reading
 from babelwire.cli import app as cli
 from babelwire.encoders import HashingEncoder
 from babelwire.tracker import Tracker
-from babelwire.web.catalog import Catalog
+from babelwire.web.catalog import Catalog, StoryFilters
 from story_corpus import HASHING_SETTINGS, article, build_store, corpus, make_app
 
 
@@ -243,3 +244,32 @@ def test_a_translator_adds_a_translated_title_never_required(tmp_path: Path, cou
         page = client.get(f"/stories/{vote['id']}").text
         assert 'REFERENDUM W WIERZBOWIE <span class="note">(machine translation)</span>' in page
         assert bridge["translated_title"] is None  # already in the reader's language
+
+
+class FinishedAtOnce:
+    """A page-reading pool whose jobs are done before ``submit`` returns, as a remembered reading is on a
+    loaded machine (the pool's thread runs while the request's thread waits for the GIL)."""
+
+    def submit(self, function: Any, *args: Any) -> Future:
+        future: Future = Future()
+        future.set_result(function(*args))
+        return future
+
+    def shutdown(self, **_: Any) -> None:
+        pass
+
+
+def test_a_page_whose_reading_is_done_before_it_waits_is_served(tmp_path: Path, counting: CountingReader) -> None:
+    """The job's done callback runs in the page's own thread then: it once took the lock that thread held."""
+    db = build_store(tmp_path / "s.db", corpus())
+    catalog = Catalog(db, HASHING_SETTINGS, encoder=HashingEncoder())
+    catalog._page_readings = FinishedAtOnce()  # type: ignore[assignment]
+    story_id = catalog.stories(StoryFilters(), limit=1).stories[0]["id"]
+    pages: list[Any] = []
+    thread = threading.Thread(target=lambda: pages.append(catalog.story(story_id)), daemon=True)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive(), "the story page waits forever"
+    assert pages[0]["entities"][0]["name"].startswith("Reader of")
+    assert catalog._page_reading_jobs == {}  # forgotten once done
+    catalog.close()

@@ -272,18 +272,22 @@ class Catalog:
         ``None`` when it is not ready within ``settings.reading_wait_s`` (0: wait for it)."""
         with self._page_reading_lock:
             job = self._page_reading_jobs.get(story_id)
+            submitted = job is None
             if job is None:
-                job = self._page_readings.submit(self._read_for_page, story_id)
-                self._page_reading_jobs[story_id] = job
-                job.add_done_callback(lambda _: self._forget_page_reading(story_id))
+                job = self._page_reading_jobs[story_id] = self._page_readings.submit(self._read_for_page, story_id)
+        if submitted:
+            # outside the lock: a job already done (a remembered reading is ready at once) runs the callback
+            # here and now, and the callback takes the lock
+            job.add_done_callback(lambda done: self._forget_page_reading(story_id, done))
         try:
             return job.result(timeout=self.settings.reading_wait_s or None)
         except FutureTimeout:
             return None
 
-    def _forget_page_reading(self, story_id: int) -> None:
+    def _forget_page_reading(self, story_id: int, job: Future[dict[str, Any] | None]) -> None:
         with self._page_reading_lock:
-            self._page_reading_jobs.pop(story_id, None)
+            if self._page_reading_jobs.get(story_id) is job:
+                del self._page_reading_jobs[story_id]
 
     def _read_for_page(self, story_id: int) -> dict[str, Any] | None:
         with self._reading() as reader:
