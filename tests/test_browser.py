@@ -92,7 +92,6 @@ class Visit:
         # missed playwright's 30 s once; alone the same page loads in about a second)
         self.page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         self.errors: list[str] = []
-        self.stalls: list[str] = []
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
@@ -109,9 +108,8 @@ class Visit:
         except sync_api.TimeoutError:
             started = time.monotonic()
             answer = httpx.get(self.base + path, timeout=NAVIGATION_TIMEOUT_MS / 1000)
-            self.stalls.append(f"{path}: navigation stalled; the server answered {answer.status_code} "
-                               f"in {time.monotonic() - started:.2f} s")
-            warnings.warn(self.stalls[-1], stacklevel=2)
+            warnings.warn(f"{path}: navigation stalled; the server answered {answer.status_code} "
+                          f"in {time.monotonic() - started:.2f} s", stacklevel=2)
             self.page.goto(self.base + path)
         return self.page
 

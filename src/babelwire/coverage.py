@@ -400,7 +400,8 @@ def candidate_table(statements: Sequence[Statement], similarity: np.ndarray) -> 
     # the words each statement has, weighted by rarity, and its total: the two sides of rare_word_overlap
     weighted = _incidence(stems, weight)
     totals = np.asarray(weighted.sum(axis=1)).ravel()
-    has_word = _incidence(stems)
+    has_word = weighted.copy()  # the same words, each counted once
+    has_word.data[:] = 1.0
     numbers = _incidence([numbers_of(s.text) for s in statements])
     language_codes = {language: code for code, language in enumerate(sorted({s.language for s in statements}))}
     languages = np.array([language_codes[s.language] for s in statements])

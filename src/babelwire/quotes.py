@@ -889,9 +889,8 @@ def quote_similarities(quotes: Sequence[Quote], encoder: Encoder,
             owners.append(number)
             segments.append(segment)
     size = len(quotes)
-    best = np.zeros((size, size), dtype=np.float32)
     if not segments:
-        return best
+        return np.zeros((size, size), dtype=np.float32)
     if texts is None:
         vectors = encoder.encode(segments)
     else:
