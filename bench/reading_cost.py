@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from babelwire import reading
+from babelwire import reading, reading_memory
 from babelwire.encoders import Encoder, TextKind, make_encoder
 from babelwire.evaluation import semeval_texts, wikinews_texts
 from babelwire.types import Article
@@ -80,7 +80,7 @@ def timed_reading(articles: Sequence[Article], encoder: CountingEncoder, store: 
                   new_process: bool = False) -> tuple[dict[str, Any], float, int]:
     """The reading, its CPU seconds and the texts it encoded (no reading remembered from an earlier one;
     with ``new_process``, nothing of its articles either, as in a process that read none of them)."""
-    reading._MEMORY.clear()
+    reading_memory.forget_readings()
     if new_process and hasattr(reading, "_ARTICLES"):  # main before the per-article memory had none
         reading._ARTICLES.clear()
     before_texts, started = encoder.texts, time.process_time()

@@ -269,6 +269,55 @@ def test_python_dash_m_runs_the_command() -> None:
     assert result.returncode == 0 and "babelwire" in result.stdout
 
 
+#: runs the command named by its arguments, then prints the modules the process imported, after a marker line
+_MODULES_SCRIPT = """
+import sys
+from babelwire.cli import main
+sys.argv = ["babelwire", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print("--- modules ---")
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def _modules_imported(*args: str) -> set[str]:
+    """The modules a new ``babelwire ARGS`` process imported."""
+    result = subprocess.run([sys.executable, "-c", _MODULES_SCRIPT, *args], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return set(result.stdout.split("--- modules ---", 1)[1].split())
+
+
+def test_help_and_version_import_no_pipeline() -> None:
+    # every command pays for what the CLI module imports: the tracker, the store and numpy only where used
+    for args in (["--help"], ["--version"], ["stories", "--help"]):
+        loaded = _modules_imported(*args)
+        assert not loaded & {"babelwire.tracker", "babelwire.store", "babelwire.reading", "numpy"}, args
+
+
+def test_listing_stories_imports_no_reading_analysis(demo_tracker) -> None:
+    # a listing shows stored readings (gists): computing one (coverage, quotes, scipy) or reading files
+    # (feeds, HTML) is not its work
+    loaded = _modules_imported("stories", "-n", "5", "--db", str(demo_tracker.store.path))
+    assert "babelwire.tracker" in loaded  # the check is of a command that ran
+    assert not loaded & {"babelwire.reading", "babelwire.coverage", "babelwire.quotes", "scipy",
+                         "babelwire.readers", "babelwire.entities"}
+
+
+def test_package_names_are_imported_on_first_use() -> None:
+    import babelwire
+    from babelwire.tracker import Tracker as TrackerClass
+    from babelwire.types import Article
+
+    assert babelwire.Tracker is TrackerClass and babelwire.Article is Article
+    assert {"Tracker", "Settings", "Story", "__version__"} <= set(dir(babelwire))
+    with pytest.raises(AttributeError, match="no attribute 'Trackr'"):
+        _ = babelwire.Trackr
+
+
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == f"babelwire {__version__}"

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from babelwire import reading, views
+from babelwire import reading, reading_memory, views
 from babelwire.cli import app as cli
 from babelwire.coverage import (
     CoverageComparer,
@@ -146,7 +146,7 @@ def test_story_json_has_entities_quotes_statements_dates_and_is_cached(make_trac
     tracker = make_tracker(db)
     tracker.ingest([SEEDS])
     story_id = tracker.stories()[0].id
-    monkeypatch.setattr(reading, "default_encoder", lambda: tracker.encoder)  # the session's e5, not a new one
+    monkeypatch.setattr(reading_memory, "default_encoder", lambda: tracker.encoder)  # the session's e5, not a new one
     result = CliRunner().invoke(cli, ["story", str(story_id), "--db", str(db), "--json"])
     assert result.exit_code == 0, result.output
     story = json.loads(result.stdout)
@@ -163,7 +163,7 @@ def test_story_json_has_entities_quotes_statements_dates_and_is_cached(make_trac
     assert "dateline" in dutch  # None when the text opens without one
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT COUNT(*) FROM story_analyses").fetchone()[0] == 1
-    reading._MEMORY.clear()  # a new process: the store's cache answers without analysing again
+    reading_memory.forget_readings()  # a new process: the store's cache answers without analysing again
     monkeypatch.setattr(reading, "read_story", lambda *args: pytest.fail("analysed again despite the cache"))
     again = CliRunner().invoke(cli, ["story", str(story_id), "--db", str(db), "--json"])
     assert json.loads(again.stdout) == story

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from babelwire import reading
+from babelwire import reading, reading_memory
 from story_corpus import HASHING_SETTINGS, build_store, corpus, make_app
 
 
@@ -21,12 +21,12 @@ def test_a_page_is_served_while_its_reading_is_computed_once(tmp_path: Path, mon
     def slow_reading(articles, *args, **kwargs):
         calls.append(len(articles))
         release.wait(120)
-        return reading.empty_reading()
+        return reading_memory.empty_reading()
 
     monkeypatch.setattr(reading, "compute_reading", slow_reading)
     # as in a new process: an earlier test's reading of the same articles, remembered in this process (a page
     # pool of a closed server may finish one late), would be served at once
-    monkeypatch.setattr(reading, "_MEMORY", OrderedDict())
+    monkeypatch.setattr(reading_memory, "_MEMORY", OrderedDict())
     with TestClient(make_app(db, settings=HASHING_SETTINGS.replace(reading_wait_s=0.05))) as client:
         story_id = client.get("/api/stories").json()[0]["id"]
         first = client.get(f"/api/stories/{story_id}")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from babelwire import reading
+from babelwire import reading, reading_memory
 from babelwire.encoders import E5Encoder, HashingEncoder, TextKind, openmp_threads
 from babelwire.reading import compute_reading, read_story, reading_json
 from babelwire.sentence_vectors import ArticleTextVectors, SentenceVectorStore, text_hash
@@ -52,8 +52,8 @@ LATE = article("Rivamonte: the river falls", "The river fell overnight in Rivamo
 def counting(monkeypatch: pytest.MonkeyPatch) -> CountingEncoder:
     """The readings' encoder (in place of e5), counting; no reading remembered from another test."""
     encoder = CountingEncoder()
-    monkeypatch.setattr(reading, "default_encoder", lambda: encoder)
-    monkeypatch.setattr(reading, "_MEMORY", OrderedDict())
+    monkeypatch.setattr(reading_memory, "default_encoder", lambda: encoder)
+    monkeypatch.setattr(reading_memory, "_MEMORY", OrderedDict())
     return encoder
 
 
@@ -109,7 +109,7 @@ def test_a_story_read_again_after_it_grew_encodes_only_the_new_article(
         assert all(text in late.text for text in counting.texts)  # … and nothing of the others
         assert again == compute_reading(grown, HashingEncoder(), None)
         assert again["quotes"] and again != first
-    monkeypatch.setattr(reading, "_MEMORY", OrderedDict())  # another process, whose reading is not stored
+    monkeypatch.setattr(reading_memory, "_MEMORY", OrderedDict())  # another process, whose reading is not stored
     counting.texts.clear()
     with open_store(store_db) as store:
         store._execute("DELETE FROM story_analyses")

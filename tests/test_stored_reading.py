@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from babelwire import reading
+from babelwire import reading, reading_memory
 from babelwire.cli import app as cli
 from babelwire.encoders import HashingEncoder
 from babelwire.tracker import Tracker
@@ -42,7 +42,7 @@ class CountingReader:
         time.sleep(self.delay)
         if self.fail:
             raise ValueError("odd text")
-        return {**reading.empty_reading(), "entities": [
+        return {**reading_memory.empty_reading(), "entities": [
             {"id": "person:x", "name": f"Reader of {len(articles)}", "kind": "person", "article_count": 1,
              "aliases": {articles[0].language: ["X"]}}]}
 
@@ -51,7 +51,7 @@ class CountingReader:
 def counting(monkeypatch: pytest.MonkeyPatch) -> CountingReader:
     counter = CountingReader()
     monkeypatch.setattr(reading, "compute_reading", counter)
-    monkeypatch.setattr(reading, "_MEMORY", OrderedDict())  # as in a new process
+    monkeypatch.setattr(reading_memory, "_MEMORY", OrderedDict())  # as in a new process
     return counter
 
 
@@ -79,7 +79,7 @@ def test_a_reading_is_computed_once_and_stored(tmp_path: Path, counting: Countin
         assert opened.read_story(story_id) == first
     assert len(counting.calls) == 1
     assert [story for story, _ in stored_rows(db)] == [story_id]
-    monkeypatch.setattr(reading, "_MEMORY", OrderedDict())  # a new process reads the stored one
+    monkeypatch.setattr(reading_memory, "_MEMORY", OrderedDict())  # a new process reads the stored one
     with tracker(db) as opened:
         assert opened.read_story(story_id) == first
         assert opened.read_story(999) is None
@@ -130,7 +130,7 @@ def test_a_failed_reading_is_served_empty_and_not_stored(tmp_path: Path, countin
     counting.fail = True
     db = build_store(tmp_path / "f.db", corpus())
     with tracker(db) as opened:
-        assert opened.read_story(flood_id(opened)) == reading.empty_reading()
+        assert opened.read_story(flood_id(opened)) == reading_memory.empty_reading()
     assert stored_rows(db) == []
 
 

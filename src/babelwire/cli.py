@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,13 +16,16 @@ from typer.core import TyperGroup
 
 import babelwire
 from babelwire import views
-from babelwire.langid import language_name
 from babelwire.language_names import UnknownLanguageError, language_code
-from babelwire.settings import Settings, default_db_path
-from babelwire.store import StoreError, is_postgres_url
+from babelwire.settings import Settings, default_db_path, is_postgres_url
 from babelwire.store_failures import describe_store_failure
-from babelwire.tracker import Tracker
-from babelwire.types import IngestReport
+
+if TYPE_CHECKING:
+    from babelwire.tracker import Tracker
+    from babelwire.types import IngestReport
+
+# The pipeline (tracker, store, encoders, reading) is imported by the commands that use it, not here: every
+# command, ``--help`` included, would otherwise pay for importing all of it (see bench/cli_startup.py).
 
 #: the store the running command named (for messages about it; see _StoreFailures)
 _store_in_use: list[str] = []
@@ -185,11 +188,12 @@ def _existing(db: str | None, create: bool = False) -> str:
 def _open(db: str | None, settings: Settings, create: bool = False, adopt: bool = False) -> Tracker:
     """A tracker over the store ``--db`` names: a SQLite path or a PostgreSQL URL (see ``open_store``); with
     ``adopt`` babelwire may add its tables to another program's database."""
+    from babelwire.store import StoreError, open_store
+    from babelwire.tracker import Tracker
+
     db = _existing(db, create)
     try:
         if adopt:
-            from babelwire.store import open_store
-
             return Tracker(db, settings, store=open_store(db, adopt=True))
         return Tracker(db, settings)
     except (StoreError, ValueError) as exc:
@@ -214,6 +218,8 @@ def _print_report(report: IngestReport, json_output: bool) -> None:
     for kept in report.kept_out:
         errors.print(f"[yellow]kept out of stories[/] {kept.origin}: no news ({kept.reason})", highlight=False)
     if report.unsupported_languages:
+        from babelwire.langid import language_name
+
         counts = ", ".join(f"{language_name(code)} ({code}) {count}"
                            for code, count in sorted(report.unsupported_languages.items()))
         errors.print(f"[yellow]note[/] stored and linked, but in languages the reading does not support "
@@ -654,6 +660,7 @@ def eval_clusters(
     from itertools import islice
 
     from babelwire.evaluation import CLUSTER_FORMATS, evaluate_clusters
+    from babelwire.tracker import Tracker
 
     if data_format not in CLUSTER_FORMATS:
         errors.print(f"[red]error:[/] unknown format {data_format!r}; use {' or '.join(CLUSTER_FORMATS)}")
@@ -691,9 +698,9 @@ def eval_reading(
 
     Each group of the file is ingested into a temporary store of its own and read as one story.
     """
-    from babelwire.reading import default_encoder
     from babelwire.reading_eval import evaluate_reading, load_gold, summary_rows, tracker_reader
-    from babelwire.tracker import make_language_identifier
+    from babelwire.reading_memory import default_encoder
+    from babelwire.tracker import Tracker, make_language_identifier
 
     settings = Settings.from_env()
     try:
@@ -759,6 +766,7 @@ def serve(
 
     from babelwire.api import create_app, local_host_names
     from babelwire.process_memory import limit_malloc_arenas
+    from babelwire.store import StoreError
 
     settings = _reader_settings(Settings.from_env(), lang)
     limit_malloc_arenas(settings.serve_malloc_arenas)  # before the request threads start
@@ -789,7 +797,7 @@ app.add_typer(sources_app, name="sources")
 
 def _open_store(db: str | None, create: bool = False) -> Any:
     """The store ``--db`` names, without loading any model (sources need none)."""
-    from babelwire.store import open_store
+    from babelwire.store import StoreError, open_store
 
     try:
         return open_store(_existing(db, create))
@@ -936,7 +944,7 @@ app.add_typer(watchlist_app, name="watchlist")
 
 def _store(db: str | None, create: bool = False) -> Any:
     """The store ``--db`` names, without a tracker (no model is loaded)."""
-    from babelwire.store import open_store
+    from babelwire.store import StoreError, open_store
 
     db = _existing(db, create)
     try:

@@ -42,10 +42,10 @@ from babelwire.lexicon import (
     speech_verbs,
 )
 from babelwire.names import spelling_key
+from babelwire.types import ORGANISATION, PERSON, PLACE, UNKNOWN
 
 log = logging.getLogger(__name__)
 
-PERSON, ORGANISATION, PLACE, UNKNOWN = "person", "organisation", "place", "unknown"
 #: the evidence of an organisation named after a word for a newspaper, channel or agency: a source, never a speaker
 PUBLICATION = "publication"
 #: names of taggers not to load, comma separated (``BABELWIRE_DISABLED_TAGGERS=spacy-fr,natasha``)

@@ -27,10 +27,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from babelwire.canonical import full_name_keys
-from babelwire.entities import PERSON
 from babelwire.names import romanise, spelling_key
 from babelwire.settings import SUPPORTED_LANGUAGES
+from babelwire.types import PERSON
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +137,9 @@ def _is_anchored(entity: Mapping[str, Any]) -> bool:
 
 def _identity_keys(kind: str, spellings: set[tuple[str, str]]) -> tuple[frozenset[str], frozenset[str]]:
     """Strong and weak keys of an unanchored entity's names (see the module's doc)."""
+    from babelwire.canonical import full_name_keys  # the name rules: imported when an entity is indexed, not with
+    # the store
+
     full = [(language, name) for language, name in spellings if len(name.split()) > 1]
     lone = [(language, name) for language, name in spellings if len(name.split()) == 1]
     strong = _typed(kind, (key for language, name in (full or lone) for key in full_name_keys(name, language)))

@@ -4,33 +4,38 @@
 :mod:`babelwire.quotes`, :mod:`babelwire.coverage`, :mod:`babelwire.reldates`) over a story's articles
 with one encoder call for all their sentences and quotes; :func:`analyse_story` turns it into the JSON
 that ``babelwire story --json`` and the API serve, caching it in memory and, when given a store, in the
-store's ``story_analyses`` table, keyed by a fingerprint of the articles, the encoder and the alias file.
+store's ``story_analyses`` table, keyed by a fingerprint of the articles, the encoder and the alias file
+(:mod:`babelwire.reading_memory`, which shows a stored reading without importing this module).
 A store also keeps the vectors of the articles' sentences and quotes (:mod:`babelwire.sentence_vectors`), so
 that reading a story again after it gained articles encodes only the new articles' texts.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
+from babelwire import reading_memory
 from babelwire.canonical import AliasBook, Entity, EntityLinker
 from babelwire.coverage import Coverage, CoverageComparer, statements_of
 from babelwire.documents import Document, make_document
-from babelwire.encoders import Encoder, make_encoder
+from babelwire.encoders import Encoder
 from babelwire.entities import Mention, extract_mentions
 from babelwire.quotes import Quote, find_quotes, match_quotes
+from babelwire.reading_memory import (
+    AnalysisCache,
+    fingerprint,
+    memorised_reading,
+    read_cache,
+    remember_reading,
+    write_cache,
+)
 from babelwire.reldates import (
     Dateline,
     DateRange,
@@ -47,28 +52,11 @@ from babelwire.types import Article
 
 log = logging.getLogger(__name__)
 
-#: bump when the analysis changes, so that cached analyses are recomputed
-ANALYSIS_VERSION = 4  # 2: weekdays, tense, explicit years, datelines; 3: entities, coverage and quotes on real news;
-# 4: base forms by lemma, short forms defined in brackets, brand names
-#: an alias file (CSV or JSON, see :class:`babelwire.canonical.AliasBook`) used when none is given
-ALIASES_VARIABLE = "BABELWIRE_ALIASES"
-#: the encoder used when none is given (the bundled multilingual e5 with its language neutraliser)
-DEFAULT_ENCODER = "e5"
-#: analyses kept in memory per process
-MEMORY_CACHE_SIZE = 64
 #: articles whose sentences and entity mentions are kept in memory per process: a story read again after it
 #: grew re-uses its earlier articles' (finding the mentions of 200 articles costs about 5 s of CPU)
 ARTICLE_MEMORY_SIZE = 1000
 #: sentences of one article embedded for coverage and entity contexts
 MAX_SENTENCES_PER_ARTICLE = 80
-
-
-class AnalysisCache(Protocol):
-    """Where computed analyses are kept between processes (:class:`babelwire.store.Store` is one)."""
-
-    def cached_story_analysis(self, fingerprint: str) -> str | None: ...
-
-    def save_story_analysis(self, story_id: int, fingerprint: str, analysis: str) -> None: ...
 
 
 @dataclass
@@ -85,26 +73,6 @@ class StoryReading:
     dates: dict[str, list[ResolvedDate]]
     inferred: dict[str, InferredDate]
     datelines: dict[str, Dateline] = field(default_factory=dict)
-
-
-@cache
-def default_encoder() -> Encoder:
-    """The process-wide encoder for analyses (loaded once, on first use)."""
-    return make_encoder(DEFAULT_ENCODER)
-
-
-def default_aliases() -> AliasBook | None:
-    """The alias file named by ``$BABELWIRE_ALIASES``, if any (re-read when it changes)."""
-    path = os.environ.get(ALIASES_VARIABLE)
-    if not path or not Path(path).is_file():
-        return None
-    stat = Path(path).stat()
-    return _load_aliases(path, stat.st_mtime_ns, stat.st_size)
-
-
-@cache
-def _load_aliases(path: str, _mtime: int, _size: int) -> AliasBook:
-    return AliasBook.load(path)
 
 
 def _sentence_vectors(documents: Sequence[Document], texts: ArticleTextVectors) -> dict[tuple[str, int], np.ndarray]:
@@ -309,24 +277,6 @@ def reading_json(reading: StoryReading) -> dict[str, Any]:
 
 # --- cached analysis ----------------------------------------------------------------------------------------------
 
-_MEMORY: OrderedDict[str, dict[str, Any]] = OrderedDict()
-
-
-def fingerprint(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook | None) -> str:
-    """What an analysis depends on: the articles' content and dates, the encoder, the alias file, the version."""
-    parts = [f"v{ANALYSIS_VERSION}", encoder.name, aliases.digest() if aliases else ""]
-    for article in sorted(articles, key=lambda a: a.id):
-        published = article.published.value if article.published else ""
-        parts.append(f"{article.id}|{article.content_hash}|{article.language}|{published}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def empty_reading() -> dict[str, Any]:
-    """The reading served when none could be computed: a story is always shown."""
-    return {"entities": [], "quotes": [], "statements": {}, "articles": {},
-            "coverage": {"by_language": {}, "summary": []}}
-
-
 def compute_reading(articles: Sequence[Article], encoder: Encoder, aliases: AliasBook | None,
                     vectors: SentenceVectorStore | None = None) -> dict[str, Any]:
     """A story's reading as plain data, computed now (the reading itself is not cached or stored).
@@ -355,25 +305,6 @@ def _stored_vectors(encoder: Encoder, vectors: SentenceVectorStore | None,
         return ArticleTextVectors(encoder)
 
 
-def remembered_reading(key: str, cache: AnalysisCache | None) -> dict[str, Any] | None:
-    """The reading under fingerprint ``key`` from this process's memory or ``cache``; ``None`` when neither has it."""
-    if key in _MEMORY:
-        _MEMORY.move_to_end(key)
-        return _MEMORY[key]
-    stored = _read_cache(cache, key)
-    if stored is not None:
-        remember_reading(key, stored)
-    return stored
-
-
-def remember_reading(key: str, data: dict[str, Any]) -> None:
-    """Keep a reading in this process's memory (the most recent :data:`MEMORY_CACHE_SIZE`)."""
-    _MEMORY[key] = data
-    _MEMORY.move_to_end(key)
-    while len(_MEMORY) > MEMORY_CACHE_SIZE:
-        _MEMORY.popitem(last=False)
-
-
 def analyse_story(
     story_id: int,
     articles: Sequence[Article],
@@ -382,41 +313,22 @@ def analyse_story(
     cache: AnalysisCache | None = None,
 ) -> dict[str, Any]:
     """The story's analysis as plain data, from the memory cache, the store's cache, or computed."""
-    encoder = encoder or default_encoder()
-    aliases = aliases if aliases is not None else default_aliases()
+    # looked up in their module on each call: one place to replace the defaults (tests do)
+    encoder = encoder or reading_memory.default_encoder()
+    aliases = aliases if aliases is not None else reading_memory.default_aliases()
     key = fingerprint(articles, encoder, aliases)
-    stored = _read_cache(cache, key)
+    stored = read_cache(cache, key)
     if stored is not None:
         remember_reading(key, stored)
         _index_entities(cache, story_id, key, stored)  # a reading cached before the index existed
         return stored
     # this process may have read the same articles for another store: store that reading here too
     vectors = cache if isinstance(cache, SentenceVectorStore) else None
-    data = _MEMORY.get(key) or compute_reading(articles, encoder, aliases, vectors)
-    _write_cache(cache, story_id, key, data)
+    data = memorised_reading(key) or compute_reading(articles, encoder, aliases, vectors)
+    write_cache(cache, story_id, key, data)
     _index_entities(cache, story_id, key, data)
     remember_reading(key, data)
     return data
-
-
-def _read_cache(cache: AnalysisCache | None, key: str) -> dict[str, Any] | None:
-    if cache is None:
-        return None
-    try:
-        text = cache.cached_story_analysis(key)
-        return json.loads(text) if text else None
-    except Exception as exc:  # a cache that cannot be read is no reason to fail: recompute
-        log.warning("cannot read the cached analysis: %s", exc)
-        return None
-
-
-def _write_cache(cache: AnalysisCache | None, story_id: int, key: str, data: dict[str, Any]) -> None:
-    if cache is None:
-        return
-    try:
-        cache.save_story_analysis(story_id, key, json.dumps(data, ensure_ascii=False))
-    except Exception as exc:  # a read-only or busy store only loses the cache
-        log.warning("cannot cache the analysis of story %s: %s", story_id, exc)
 
 
 def _index_entities(cache: AnalysisCache | None, story_id: int, key: str, data: dict[str, Any]) -> None:

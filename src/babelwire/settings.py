@@ -272,6 +272,15 @@ def default_db_path() -> str:
     return os.environ.get(DB_ENV_VAR) or DEFAULT_DB
 
 
+#: what a PostgreSQL store's name starts with (libpq accepts both); anything else is a SQLite file
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(db: str | Path) -> bool:
+    """Whether ``db`` names a PostgreSQL database (``postgresql://…``) rather than a SQLite file."""
+    return isinstance(db, str) and db.lower().startswith(POSTGRES_SCHEMES)
+
+
 def model_cache_dir() -> Path:
     """Where converted models (and a PostgreSQL store's saved vector index) are kept: ``$BABELWIRE_MODEL_CACHE``
     or ``~/.cache/babelwire``."""

@@ -26,6 +26,7 @@ from urllib.parse import urldefrag
 import numpy as np
 
 from babelwire.copies import BAND_LAYOUT_KEY, BANDS_DONE_KEY, BandLayout, signature_band_rows
+from babelwire.settings import is_postgres_url
 from babelwire.store_entities import EntityIndexStore
 from babelwire.store_failures import describe_store_failure
 from babelwire.store_outlets import OutletStore
@@ -396,8 +397,6 @@ _SUMMARY_COLUMNS = ("story_id", *_TALLY_COLUMNS, "first_seen", "last_seen", "lis
 #: article ids (or keys) per query for their sentence vectors or copy candidates (SQLite builds before 3.32 allow
 #: 999 parameters)
 SENTENCE_VECTOR_CHUNK = 500
-#: what a PostgreSQL store's name starts with (libpq accepts both)
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class StoreError(Exception):
@@ -510,11 +509,6 @@ class Rows(Protocol):
     def fetchall(self) -> list[Any]: ...
 
     def __iter__(self) -> Iterator[Any]: ...
-
-
-def is_postgres_url(db: str | Path) -> bool:
-    """Whether ``db`` names a PostgreSQL database (``postgresql://…``) rather than a SQLite file."""
-    return isinstance(db, str) and db.lower().startswith(POSTGRES_SCHEMES)
 
 
 def store_class(db: str | Path) -> type[Store]:

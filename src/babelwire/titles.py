@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from babelwire.tracker import display_title
-from babelwire.types import Article
+from babelwire.types import Article, display_title
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ from babelwire.index import Interval, UsearchIndex, VectorIndex
 from babelwire.langid import LanguageIdentifier, LinguaIdentifier, Py3LangidIdentifier
 from babelwire.linker_state import MAX_HELD, LinkerState
 from babelwire.linking import StoryLinker, relink
-from babelwire.readers import ReadResult, read_inputs
 from babelwire.relinking import RelinkReport, match_story_ids
 from babelwire.settings import SUPPORTED_LANGUAGES, Settings, default_db_path, model_cache_dir
 from babelwire.singleflight import SingleFlight
@@ -45,10 +44,13 @@ from babelwire.types import (
     PublishedDate,
     SearchHit,
     Story,
+    display_title,
+    first_words,
 )
 
 if TYPE_CHECKING:
     from babelwire.canonical import AliasBook
+    from babelwire.readers import ReadResult
     from babelwire.similarity import PairScore, PairScorer
 
 log = logging.getLogger(__name__)
@@ -192,6 +194,8 @@ class Tracker:
 
         Bad inputs become problems in the report; the rest of the batch goes on.
         """
+        from babelwire.readers import read_inputs  # the readers (feeds, HTML, WARC) only when reading files
+
         return self.add(read_inputs(inputs, self.settings), progress)
 
     def add(
@@ -348,7 +352,7 @@ class Tracker:
                     decision = linker.link(key, article.id, article.embedding, interval, article.language)
                     linked.append(key)
                     if decision.new_story:
-                        self.store.create_story(decision.story_id, article.title or _first_words(article.text))
+                        self.store.create_story(decision.story_id, article.title or first_words(article.text))
                     for source in decision.merged_story_ids:
                         self.store.merge_stories(source, decision.story_id, article.id, decision.score)
                     self.store.assign(key, decision.story_id, None if decision.new_story else decision.score)
@@ -451,20 +455,20 @@ class Tracker:
     def reading_encoder(self) -> Encoder:
         """The encoder of readings: the bundled e5, whose language neutraliser matches quotes and statements
         across languages (this tracker's own encoder when it is that one, so the model is loaded once)."""
-        from babelwire.reading import default_encoder
+        from babelwire.reading_memory import default_encoder
 
         reading = default_encoder()
         return self.encoder if self.encoder.name == reading.name else reading
 
     def reading_key(self, articles: Sequence[Article]) -> str:
         """The fingerprint a reading of these articles is stored under (articles, encoder, alias file, version)."""
-        from babelwire.reading import default_aliases, fingerprint
+        from babelwire.reading_memory import default_aliases, fingerprint
 
         return fingerprint(articles, self.reading_encoder, default_aliases())
 
     def stored_reading(self, articles: Sequence[Article]) -> dict[str, Any] | None:
         """The stored reading of exactly these articles, or ``None`` (never computes)."""
-        from babelwire.reading import remembered_reading
+        from babelwire.reading_memory import remembered_reading
 
         return remembered_reading(self.reading_key(articles), self.store)
 
@@ -474,7 +478,7 @@ class Tracker:
         Callers in this process that ask for the same reading meanwhile wait for that computation.
         A reading that fails is logged and returned empty, and not stored (it is tried again next time).
         """
-        from babelwire.reading import remembered_reading
+        from babelwire.reading_memory import remembered_reading
 
         key = self.reading_key(articles)
         found = remembered_reading(key, self.store)
@@ -487,7 +491,8 @@ class Tracker:
         return _READINGS_IN_FLIGHT.run((self.store.path, key), lambda: self._compute_reading(story.id, key, articles))
 
     def _compute_reading(self, story_id: int, key: str, articles: Sequence[Article]) -> dict[str, Any]:
-        from babelwire.reading import compute_reading, default_aliases, empty_reading, remembered_reading
+        from babelwire.reading import compute_reading
+        from babelwire.reading_memory import default_aliases, empty_reading, remembered_reading
 
         found = remembered_reading(key, self.store)  # stored by another caller just before this one led
         if found is not None:
@@ -509,7 +514,7 @@ class Tracker:
         A store that cannot be written (read-only, busy) only loses the reading, which is kept in memory.
         """
         from babelwire.entity_index import ensure_indexed
-        from babelwire.reading import remember_reading
+        from babelwire.reading_memory import remember_reading
 
         remember_reading(key, reading)
         try:
@@ -553,7 +558,8 @@ class Tracker:
         ``KeyError`` names a story id that is not in the store.
         """
         from babelwire.entity_index import ensure_indexed
-        from babelwire.reading import analyse_story, default_aliases, default_encoder, fingerprint
+        from babelwire.reading import analyse_story
+        from babelwire.reading_memory import default_aliases, default_encoder, fingerprint
 
         encoder = encoder or default_encoder()
         aliases = default_aliases() if aliases is None else aliases
@@ -636,7 +642,7 @@ class Tracker:
             if article is None or sim < floor:
                 continue
             hits.append(SearchHit(
-                article_id=article.id, score=float(sim), title=article.title or _first_words(article.text),
+                article_id=article.id, score=float(sim), title=article.title or first_words(article.text),
                 language=article.language, story_id=article.story_id,
                 published=article.published.value if article.published else None, source=article.source,
             ))
@@ -657,19 +663,6 @@ def _default_copy_detector(settings: Settings) -> CopyDetector:
     """Copy detection through the store's bands: a process ingesting one file into a large store reads a few
     rows per article, where :class:`~babelwire.copies.MinHashCopyDetector` loaded every stored signature."""
     return StoreCopyDetector(settings.copy_threshold, settings.copy_num_perm)
-
-
-def _first_words(text: str, limit: int = 90) -> str:
-    """A title for an untitled article: its first sentence or words."""
-    first = text.strip().split("\n", 1)[0]
-    if len(first) <= limit:
-        return first
-    return first[:limit].rsplit(" ", 1)[0] + "…"
-
-
-def display_title(article: Article) -> str:
-    """The article's title, or its first words when it has none."""
-    return article.title or _first_words(article.text)
 
 
 __all__: Sequence[str] = ("Tracker", "display_title", "make_language_identifier")

@@ -13,10 +13,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 UNDETERMINED = "und"
+#: the kinds of named entity the reading finds (:mod:`babelwire.entities`)
+PERSON, ORGANISATION, PLACE, UNKNOWN = "person", "organisation", "place", "unknown"
 
 
 class DateSource(StrEnum):
@@ -46,6 +50,19 @@ def content_hash(title: str, text: str) -> str:
     """A hash of the article's words that ignores case, punctuation and spacing."""
     words = re.findall(r"\w+", f"{title}\n{text}".casefold())
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def display_title(article: Article) -> str:
+    """The article's title, or its first words when it has none."""
+    return article.title or first_words(article.text)
+
+
+def first_words(text: str, limit: int = 90) -> str:
+    """A title for an untitled article: its first line, cut at a word to ``limit`` characters."""
+    first = text.strip().split("\n", 1)[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from babelwire.relinking import RelinkReport
-from babelwire.similarity import PairScore
-from babelwire.tracker import display_title
-from babelwire.types import Article, IngestReport, SearchHit, Story
+from babelwire.types import Article, IngestReport, SearchHit, Story, display_title
 
 if TYPE_CHECKING:
     import numpy as np
 
     from babelwire.canonical import AliasBook
     from babelwire.encoders import Encoder
-    from babelwire.reading import AnalysisCache
+    from babelwire.reading_memory import AnalysisCache
+    from babelwire.relinking import RelinkReport
+    from babelwire.similarity import PairScore
     from babelwire.store import Store
     from babelwire.tracker import Tracker
     from babelwire.translate import Translator
@@ -189,7 +188,8 @@ def story_analysis(
 
     An analysis that fails is logged and served empty: a story is always shown.
     """
-    from babelwire.reading import analyse_story, empty_reading
+    from babelwire.reading import analyse_story
+    from babelwire.reading_memory import empty_reading
 
     if tracker is not None:
         return tracker.reading_of(story, articles)

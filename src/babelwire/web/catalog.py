@@ -257,7 +257,7 @@ class Catalog:
             else:
                 found_reading = self._wait_for_reading(story.id)
                 if found_reading is None:  # still being computed: the page now, the reading when it is ready
-                    from babelwire.reading import empty_reading
+                    from babelwire.reading_memory import empty_reading
 
                     found_reading, pending = empty_reading(), True
                 analysis = found_reading
