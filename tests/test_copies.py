@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
-from babelwire.copies import MinHashCopyDetector, shingles
+import numpy as np
+import pytest
+
+from babelwire.copies import MinHashCopyDetector, MinHashSigner, band_layout, shingles
 from babelwire.store import MIGRATIONS, Store
 from babelwire.tracker import Tracker
 from babelwire.types import Article, DateSource, PublishedDate
@@ -38,6 +44,43 @@ def test_shingles_use_characters_for_scripts_without_spaces() -> None:
     chinese = "港口管理局周二关闭了北部航道因为一艘货船失去动力搁浅在灯塔附近的沙洲上拖船试图将其拉出"
     assert all(len(shingle) == 7 for shingle in shingles(chinese))
     assert len(shingles("one two three four five six")) == 2
+
+
+@pytest.mark.parametrize("num_perm", [16, 64, 128])
+def test_signatures_are_datasketchs_affine32_signatures(num_perm: int) -> None:
+    # stored signatures were made by datasketch: signing without it must give the same values, bit for bit
+    from datasketch import MinHash
+
+    rng = random.Random(num_perm)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyzäöüßλж") for _ in range(rng.randint(1, 9)))
+             for _ in range(2000)]
+    signer = MinHashSigner(num_perm)
+    for _ in range(60):
+        found = {" ".join(rng.choice(words) for _ in range(5)) for _ in range(rng.randint(1, 500))}
+        reference = MinHash(num_perm=num_perm, seed=1, scheme="affine32")
+        reference.update_batch([shingle.encode("utf-8") for shingle in found])
+        assert np.array_equal(signer.signature(found), reference.hashvalues.astype(np.uint32))
+    assert (signer.signature(set()) == 2**32 - 1).all()
+
+
+@pytest.mark.parametrize("num_perm", [32, 64, 128])
+def test_band_layout_is_the_one_datasketch_chooses(num_perm: int) -> None:
+    from datasketch.lsh import _optimal_param
+
+    for threshold in [step / 20 for step in range(1, 20)] + [0.33, 0.67, 0.71, 0.85]:
+        layout = band_layout(threshold, num_perm)
+        assert (layout.bands, layout.rows) == _optimal_param(threshold, num_perm, 0.5, 0.5), threshold
+    assert band_layout(1.0, num_perm) is None
+
+
+def test_signing_and_banding_do_not_import_datasketch() -> None:
+    # datasketch's LSH module imports scipy.integrate: a third of a second in every cold ingest
+    code = ("import sys; from babelwire.copies import MinHashSigner, band_layout; "
+            "MinHashSigner(64).signature({'a b c d e'}); band_layout(0.7, 64); "
+            "print(sorted(m for m in sys.modules if m.startswith(('datasketch', 'scipy.integrate'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_detector_finds_reprints_but_not_independent_reports() -> None:

@@ -29,6 +29,7 @@ make the same decisions:
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -92,30 +93,65 @@ def shingles(text: str, words: int = 5, chars: int = 7) -> set[str]:
     return {" ".join(tokens[i : i + words]) for i in range(len(tokens) - words + 1)}
 
 
+#: MurmurHash3's 32-bit finaliser: (shift, multiplier, shift, multiplier, shift)
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finaliser on uint32 values: a bijection that spreads every input bit (wrapping arithmetic)."""
+    shift1, multiplier1, shift2, multiplier2, shift3 = _FMIX32
+    values = values ^ (values >> shift1)
+    values = values * multiplier1
+    values = values ^ (values >> shift2)
+    values = values * multiplier2
+    return values ^ (values >> shift3)
+
+
+@functools.lru_cache(maxsize=8)
+def affine32_permutations(num_perm: int, seed: int = _SEED) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(a, b)`` of the permutations ``h -> a * h + b`` (mod 2**32, ``a`` odd: a bijection), drawn as
+    datasketch 2's ``MinHash(scheme="affine32", seed=seed)`` draws them, so signatures are its signatures."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    for array in (a, b):
+        array.setflags(write=False)  # shared by every signer of this size
+    return a, b
+
+
 class MinHashSigner:
     """MinHash signatures of shingle sets: the part of copy detection that needs no index.
+
+    The scheme is datasketch 2's ``affine32`` (SHA-1's first 32 bits of each shingle, MurmurHash3's finaliser,
+    then ``num_perm`` affine permutations modulo 2**32), computed here with numpy: the signatures are stored,
+    so they must not change with a datasketch release, and a process that signs an article does not import
+    datasketch (whose LSH module loads scipy.integrate: about 0.3 s of every cold ``babelwire ingest``).
+    ``tests/test_copies.py`` checks them against datasketch's.
 
     Texts with fewer than ``min_shingles`` shingles get no signature: short texts share too many phrases
     by chance, so they are only matched exactly.
     """
 
     def __init__(self, num_perm: int = 64, min_shingles: int = 20):
-        from datasketch import MinHash
-
         self.num_perm = num_perm
         self.min_shingles = min_shingles
-        # the 32-bit scheme is pinned: stored signatures must stay comparable across datasketch releases
-        self.template = MinHash(num_perm=num_perm, seed=_SEED, scheme="affine32")
+        self.permutations = affine32_permutations(num_perm)
+
+    def signature(self, found: Iterable[str]) -> np.ndarray:
+        """The uint32 MinHash signature of a set of shingles (all ``2**32 - 1`` for none)."""
+        hashes = np.fromiter((int.from_bytes(hashlib.sha1(shingle.encode("utf-8")).digest()[:4], "little")
+                              for shingle in found), dtype=np.uint32)
+        if not hashes.size:
+            return np.full(self.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+        a, b = self.permutations
+        return (_fmix32(hashes)[:, None] * a + b).min(axis=0)
 
     def fingerprint(self, article: Article) -> Fingerprint:
         """The content hash and, for long enough texts, the MinHash signature of an article's text."""
         found = shingles(article.text)
         if len(found) < self.min_shingles:
             return Fingerprint(article.content_hash, None)
-        minhash = self.template.copy()
-        minhash.clear()
-        minhash.update_batch([shingle.encode("utf-8") for shingle in found])
-        return Fingerprint(article.content_hash, minhash.hashvalues.astype(np.uint32))
+        return Fingerprint(article.content_hash, self.signature(found))
 
 
 def _better(best: CopyMatch | None, candidate: str, similarity: float) -> bool:
@@ -145,7 +181,6 @@ class MinHashCopyDetector:
         self.name = f"minhash-{num_perm}-{threshold}"
         self._minhash_type = MinHash
         self._signer = MinHashSigner(num_perm, min_shingles)
-        self._template = self._signer.template
         # at 1.0 only the exact same text is a copy: the content hash says that without LSH
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm) if threshold < 1.0 else None
         self._by_hash: dict[str, str] = {}
@@ -190,8 +225,8 @@ class MinHashCopyDetector:
 
     def _as_minhash(self, values: np.ndarray):
         return self._minhash_type(
-            num_perm=self.num_perm, seed=_SEED, hashvalues=values, permutations=self._template.permutations,
-            scheme=self._template.scheme,
+            num_perm=self.num_perm, seed=_SEED, hashvalues=values, permutations=self._signer.permutations,
+            scheme="affine32",
         )
 
 
@@ -273,14 +308,31 @@ class BandLayout:
 def band_layout(threshold: float, num_perm: int) -> BandLayout | None:
     """The bands datasketch's ``MinHashLSH`` uses for ``threshold`` and ``num_perm`` (its false-positive and
     false-negative weights left equal, as :class:`MinHashCopyDetector` leaves them), so that both detectors see
-    the same candidates; ``None`` at 1.0, where only the exact text is a copy. Cached: the search integrates
-    numerically over every (bands, rows) pair (a few milliseconds for 64 permutations)."""
+    the same candidates; ``None`` at 1.0, where only the exact text is a copy.
+
+    Like datasketch, it takes the (bands, rows) with the least false-positive plus false-negative area: the
+    integrals of the chance that two texts of Jaccard similarity ``s`` share a band, below ``threshold``, and
+    of the chance that they share none, above it. That chance is a polynomial of degree ``bands * rows <=
+    num_perm``, so Gauss–Legendre quadrature with ``num_perm // 2 + 1`` nodes integrates it exactly (datasketch
+    integrates adaptively with scipy, which a signing process need not import). ``tests/test_copies.py``
+    checks that both choose the same layout.
+    """
     if threshold >= 1.0:
         return None
-    from datasketch.lsh import _optimal_param
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+    shapes = np.array([(bands, rows) for bands in range(1, num_perm + 1) for rows in range(1, num_perm // bands + 1)],
+                      dtype=float)
+    bands, rows = shapes[:, :1], shapes[:, 1:]
 
-    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
-    return BandLayout(num_perm, bands, rows)
+    def area(low: float, high: float, shared: bool) -> np.ndarray:
+        """The integral over [low, high] of the chance that a band is shared (or, not ``shared``, none is)."""
+        similarity = (high - low) / 2 * nodes + (high + low) / 2
+        none_shared = (1 - similarity**rows) ** bands
+        return ((1 - none_shared) if shared else none_shared) @ weights * (high - low) / 2
+
+    errors = area(0.0, threshold, shared=True) + area(threshold, 1.0, shared=False)
+    best = int(np.argmin(errors))  # the first of equal errors, as datasketch's strict ``<`` keeps the first
+    return BandLayout(num_perm, int(shapes[best, 0]), int(shapes[best, 1]))
 
 
 def band_hashes(signatures: np.ndarray, layout: BandLayout) -> np.ndarray:
