@@ -137,8 +137,8 @@ def _is_anchored(entity: Mapping[str, Any]) -> bool:
 
 def _identity_keys(kind: str, spellings: set[tuple[str, str]]) -> tuple[frozenset[str], frozenset[str]]:
     """Strong and weak keys of an unanchored entity's names (see the module's doc)."""
-    from babelwire.canonical import full_name_keys  # the name rules: imported when an entity is indexed, not with
-    # the store
+    # the name rules are imported when an entity is indexed, not with the store that imports this module
+    from babelwire.canonical import full_name_keys
 
     full = [(language, name) for language, name in spellings if len(name.split()) > 1]
     lone = [(language, name) for language, name in spellings if len(name.split()) == 1]
